@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sourced",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sourced", targets: ["sourced"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCMarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "SourcedMarkdown", dependencies: ["CCMarkGFM", "SourcedCore"]),
+        .target(name: "SourcedCore"),
+        .target(
+            name: "SourcedBuild",
+            dependencies: [
+                "SourcedCore",
+                "SourcedMarkdown",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "sourced",
+            dependencies: [
+                "SourcedBuild",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "SourcedMarkdownTests", dependencies: ["SourcedMarkdown"]),
+        .testTarget(name: "SourcedCoreTests", dependencies: ["SourcedCore"]),
+        .testTarget(
+            name: "SourcedBuildTests",
+            dependencies: ["SourcedBuild", "sourced"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,67 @@
+import SourcedCore
+import CCMarkGFM
+import Synchronization
+
+/// Parses a page body once with cmark-gfm, records what the checks need, and renders HTML.
+///
+/// This is the only place that touches cmark-gfm. Every C pointer is created and freed
+/// inside `render`; callers see only `RenderedMarkdown`.
+public enum MarkdownRenderer {
+    /// `cmark_parser_finish` toggles a process-wide character table (CMARK-GFM.md), so
+    /// pages are parsed one at a time; rendering a finished tree is safe in parallel.
+    private static let parseLock = Mutex(())
+
+    private static let registered: Bool = {
+        cmark_gfm_core_extensions_ensure_registered()
+        return true
+    }()
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    /// Renders a page body.
+    /// - Parameters:
+    ///   - body: the Markdown after the front matter.
+    ///   - lineOffset: how many file lines precede the body (the front matter's).
+    ///   - rewriteURL: the URL to emit for each link or image destination.
+    public static func render(
+        body: [UInt8],
+        lineOffset: Int,
+        rewriteURL: (_ destination: String, _ isImage: Bool) -> String
+    ) -> RenderedMarkdown {
+        precondition(registered)
+        let parser = cmark_parser_new(CMARK_OPT_FOOTNOTES)!
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let ext = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, ext)
+            }
+        }
+        body.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+            }
+        }
+        let root = parseLock.withLock { _ in UnsafeSendable(cmark_parser_finish(parser)!) }.value
+        defer { cmark_node_free(root) }
+
+        // The walker must not outlive this call: it keeps only the facts, not the closure.
+        var facts = withoutActuallyEscaping(rewriteURL) { rewriteURL in
+            var walker = TreeWalker(source: SourceLines(body, lineOffset: lineOffset), rewriteURL: rewriteURL)
+            walker.walk(root)
+            walker.replaceHeadings()
+            return walker.facts
+        }
+
+        let extensions = cmark_parser_get_syntax_extensions(parser)
+        let cHTML = cmark_render_html(root, CMARK_OPT_FOOTNOTES, extensions)!
+        defer { free(cHTML) }
+        facts.html = String(cString: cHTML)
+        return facts
+    }
+}
+
+/// Carries a pointer out of the lock's closure; it never leaves this thread.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

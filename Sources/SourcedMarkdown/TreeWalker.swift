@@ -1,0 +1,219 @@
+import CCMarkGFM
+import SourcedCore
+
+/// One pass over a parsed cmark tree: records headings, links, citation groups and claims
+/// with their file positions, and replaces each citation group by its placeholder.
+struct TreeWalker {
+    let source: SourceLines
+    let rewriteURL: (String, Bool) -> String
+
+    private(set) var headings: [Heading] = []
+    private(set) var links: [Link] = []
+    private(set) var citationGroups: [CitationGroup] = []
+    private(set) var claims: [Claim] = []
+
+    private var anchors = HeadingAnchors()
+    private var headingNodes: [(node: OpaquePointer, level: Int, anchor: String)] = []
+    /// Open heading: its text so far, level and position.
+    private var openHeading: (text: String, level: Int, position: TextPosition)?
+    /// Headings above the current block, outermost first.
+    private var sectionPath: [(level: Int, text: String)] = []
+    private var currentClaim: Int?
+    private var claimOfItem: [OpaquePointer: Int] = [:]
+    /// Per body line, where the next search for a citation may start (several on one line).
+    private var searchCursor: [Int: Int] = [:]
+    private var currentBlockLine = 1
+
+    var facts: RenderedMarkdown {
+        RenderedMarkdown(html: "", headings: headings, links: links, citationGroups: citationGroups, claims: claims)
+    }
+
+    init(source: SourceLines, rewriteURL: @escaping (String, Bool) -> String) {
+        self.source = source
+        self.rewriteURL = rewriteURL
+    }
+
+    mutating func walk(_ root: OpaquePointer) {
+        let iterator = cmark_iter_new(root)!
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            let node = cmark_iter_get_node(iterator)!
+            visit(node, entering: event == CMARK_EVENT_ENTER)
+        }
+    }
+
+    private mutating func visit(_ node: OpaquePointer, entering: Bool) {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_HEADING:
+            entering ? enterHeading(node) : exitHeading(node)
+        case CMARK_NODE_PARAGRAPH:
+            if entering { enterParagraph(node) } else { currentClaim = nil }
+        case CMARK_NODE_TABLE_ROW:
+            if entering { enterTableRow(node) } else { currentClaim = nil }
+        case CMARK_NODE_TEXT:
+            visitText(node)
+        case CMARK_NODE_CODE:
+            appendText(literal(node))
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            appendText(" ")
+        case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+            if entering { visitLink(node, isImage: type == CMARK_NODE_IMAGE) }
+        default:
+            break
+        }
+    }
+
+    // MARK: Blocks
+
+    private mutating func enterHeading(_ node: OpaquePointer) {
+        let level = Int(cmark_node_get_heading_level(node))
+        openHeading = ("", level, blockPosition(node))
+    }
+
+    private mutating func exitHeading(_ node: OpaquePointer) {
+        guard let open = openHeading else { return }
+        openHeading = nil
+        let text = open.text.trimmingCharacters(in: " \t")
+        let anchor = anchors.anchor(for: text)
+        headings.append(Heading(level: open.level, text: text, anchor: anchor, position: open.position))
+        headingNodes.append((node, open.level, anchor))
+        while let last = sectionPath.last, last.level >= open.level { sectionPath.removeLast() }
+        sectionPath.append((open.level, text))
+    }
+
+    private mutating func enterParagraph(_ node: OpaquePointer) {
+        let position = blockPosition(node)
+        if let parent = cmark_node_parent(node), cmark_node_get_type(parent) == CMARK_NODE_ITEM {
+            if let existing = claimOfItem[parent] {
+                currentClaim = existing
+                appendText(" ")
+                return
+            }
+            currentClaim = addClaim(.listItem, at: position)
+            claimOfItem[parent] = currentClaim
+        } else {
+            currentClaim = addClaim(.paragraph, at: position)
+        }
+    }
+
+    private mutating func enterTableRow(_ node: OpaquePointer) {
+        if cmark_gfm_extensions_get_table_row_is_header(node) != 0 {
+            currentClaim = nil
+        } else {
+            currentClaim = addClaim(.tableRow, at: blockPosition(node))
+        }
+    }
+
+    private mutating func addClaim(_ kind: Claim.Kind, at position: TextPosition) -> Int {
+        claims.append(
+            Claim(
+                kind: kind, text: "", isCited: false, position: position,
+                sections: sectionPath.map(\.text)))
+        return claims.count - 1
+    }
+
+    private mutating func blockPosition(_ node: OpaquePointer) -> TextPosition {
+        let line = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        if line > 0 { currentBlockLine = line }
+        return source.position(cmarkLine: max(line, 1), byteIndex: column - 1)
+    }
+
+    // MARK: Inlines
+
+    private mutating func appendText(_ text: String) {
+        if openHeading != nil {
+            openHeading!.text += text
+        } else if let index = currentClaim {
+            claims[index].text += text
+        }
+    }
+
+    private mutating func visitText(_ node: OpaquePointer) {
+        let original = literal(node)
+        let text = CitationPlaceholder.stripMarkers(original)
+        appendText(text)
+        let matches = CitationScanner.scan(text.utf8)
+        var line = Int(cmark_node_get_start_line(node))
+        if line == 0 { line = currentBlockLine }  // autolink splits leave 0:0
+        let nodeColumn = Int(cmark_node_get_start_column(node))
+
+        var rewritten = ""
+        var last = text.utf8.startIndex
+        let bytes = Array(text.utf8)
+        for match in matches {
+            let groupBytes = bytes[match.range]
+            let cursor = searchCursor[line] ?? 0
+            let found = source.find(groupBytes, inLine: line, from: cursor)
+            if let found {
+                searchCursor[line] = found + groupBytes.count
+                // cmark decodes `\[` to `[`; an escaped bracket is text, not a citation.
+                if found > 0, source.line(line)[source.line(line).startIndex + found - 1] == UInt8(ascii: "\\") {
+                    continue
+                }
+            }
+            let groupStart = found ?? max(0, nodeColumn - 1)
+            let items = match.items.map { item in
+                CitationItem(
+                    key: item.key, locator: item.locator,
+                    position: source.position(
+                        cmarkLine: line, byteIndex: groupStart + (item.offset - match.range.lowerBound)))
+            }
+            let index = citationGroups.count
+            citationGroups.append(
+                CitationGroup(items: items, position: source.position(cmarkLine: line, byteIndex: groupStart)))
+            let start = text.utf8.index(text.utf8.startIndex, offsetBy: match.range.lowerBound)
+            let end = text.utf8.index(text.utf8.startIndex, offsetBy: match.range.upperBound)
+            rewritten += String(text[last..<start])
+            rewritten += CitationPlaceholder.marker(index)
+            last = end
+            if let claim = currentClaim { claims[claim].isCited = true }
+        }
+        if last != text.utf8.startIndex || text != original {
+            rewritten += String(text[last...])
+            cmark_node_set_literal(node, rewritten)
+        }
+    }
+
+    private mutating func visitLink(_ node: OpaquePointer, isImage: Bool) {
+        let destination = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        var line = Int(cmark_node_get_start_line(node))
+        if line == 0 { line = currentBlockLine }
+        let needle = Array(destination.utf8)[...]
+        let position: TextPosition
+        if let found = source.find(needle, inLine: line, from: 0) {
+            position = source.position(cmarkLine: line, byteIndex: found)
+        } else {
+            position = source.position(cmarkLine: line, byteIndex: Int(cmark_node_get_start_column(node)) - 1)
+        }
+        links.append(Link(destination: destination, isImage: isImage, position: position))
+        let url = rewriteURL(destination, isImage)
+        if url != destination { cmark_node_set_url(node, url) }
+    }
+
+    private func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    // MARK: Heading anchors
+
+    /// Swaps each heading for a custom block that emits `<hN id="anchor">`; cmark's own
+    /// renderer has no way to give a heading an id.
+    func replaceHeadings() {
+        for heading in headingNodes {
+            let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
+            cmark_node_set_on_enter(block, "<h\(heading.level) id=\"\(heading.anchor.htmlEscaped)\">")
+            cmark_node_set_on_exit(block, "</h\(heading.level)>")
+            while let child = cmark_node_first_child(heading.node) {
+                cmark_node_unlink(child)
+                cmark_node_append_child(block, child)
+            }
+            cmark_node_insert_before(heading.node, block)
+            cmark_node_unlink(heading.node)
+            cmark_node_free(heading.node)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import SourcedCore
+import Testing
+
+@testable import SourcedMarkdown
+
+@Suite struct MarkdownRendererTests {
+    func render(_ markdown: String, lineOffset: Int = 0) -> RenderedMarkdown {
+        MarkdownRenderer.render(body: Array(markdown.utf8), lineOffset: lineOffset) { url, _ in url }
+    }
+
+    @Test func headingsGetUniqueGitHubAnchors() {
+        let result = render("# Treatment\n\n## Treatment\n\n## Signs & *symptoms*\n")
+        #expect(result.headings.map(\.anchor) == ["treatment", "treatment-1", "signs--symptoms"])
+        // cmark puts custom blocks on lines of their own; HTML ignores that whitespace.
+        #expect(result.html.contains("<h1 id=\"treatment\">\nTreatment\n</h1>"))
+        #expect(result.html.contains("<h2 id=\"signs--symptoms\">\nSigns &amp; <em>symptoms</em>\n</h2>"))
+    }
+
+    @Test func citationsBecomePlaceholdersWithPositions() {
+        let result = render("Line one.\n\nLow Mg [@ayuk2014; @whang1986, p. 3] here [@x].\n", lineOffset: 5)
+        #expect(result.citationGroups.count == 2)
+        let first = result.citationGroups[0]
+        #expect(first.items.map(\.key) == ["ayuk2014", "whang1986"])
+        #expect(first.items[1].locator == "p. 3")
+        #expect(first.position == TextPosition(line: 8, column: 8))
+        #expect(first.items[0].position == TextPosition(line: 8, column: 9))
+        #expect(first.items[1].position == TextPosition(line: 8, column: 20))
+        #expect(result.citationGroups[1].position == TextPosition(line: 8, column: 43))
+        let filled = CitationPlaceholder.fill(result.html) { "<C\($0)>" }
+        #expect(filled.contains("Low Mg <C0> here <C1>."))
+    }
+
+    @Test func codeAndEscapesAndBareHandlesAreNotCitations() {
+        let result = render("Use `[@code]` and \\[@escaped] and mail me @bob.\n\n    [@block]\n")
+        #expect(result.citationGroups.isEmpty)
+        #expect(result.claims.first?.isCited == false)
+    }
+
+    @Test func columnsCountCodePointsOnContinuationLines() {
+        let result = render("Émile wrote\nthat é [@k].\n")
+        #expect(result.citationGroups[0].items[0].position == TextPosition(line: 2, column: 9))
+    }
+
+    @Test func claimsCoverParagraphsItemsAndBodyRows() {
+        let md = """
+            Intro paragraph [@a].
+
+            Causes include:
+
+            - First cause [@b]
+              - nested uncited
+            - Second cause
+
+            | Drug | Dose |
+            | --- | --- |
+            | Mg | 2 g [@c] |
+            | K | 40 mmol |
+
+            ## See also
+
+            - [Other](other.md)
+            """
+        let claims = render(md).claims
+        #expect(claims.map(\.kind) == [.paragraph, .paragraph, .listItem, .listItem, .listItem, .tableRow, .tableRow, .listItem])
+        #expect(claims.map(\.isCited) == [true, false, true, false, false, true, false, false])
+        #expect(claims[1].isLeadIn)
+        #expect(claims[4].text == "Second cause")
+        #expect(claims[4].position == TextPosition(line: 7, column: 3))
+        #expect(claims[7].sections == ["See also"])
+    }
+
+    @Test func linksAreRecordedAndRewritten() {
+        let result = MarkdownRenderer.render(body: Array("See [K](hypokalemia.md#treatment) and ![x](img/a.png).\n".utf8), lineOffset: 0) {
+            url, isImage in isImage ? "/img/a.png" : "sourced:link:0"
+        }
+        #expect(result.links.map(\.destination) == ["hypokalemia.md#treatment", "img/a.png"])
+        #expect(result.links[0].position == TextPosition(line: 1, column: 9))
+        #expect(result.html.contains(#"<a href="sourced:link:0">K</a>"#))
+        #expect(result.html.contains(#"<img src="/img/a.png" alt="x" />"#))
+    }
+
+    @Test func rawHTMLIsOmittedAndUnsafeURLsBlanked() {
+        let result = render("<script>alert(1)</script>\n\nHi <b>x</b> [y](javascript:alert(1))\n")
+        #expect(!result.html.contains("<script"))
+        #expect(!result.html.contains("<b>"))
+        #expect(!result.html.contains("javascript:"))
+    }
+
+    @Test func authorTextCannotForgePlaceholders() {
+        let result = render("Sneaky \u{E000}0\u{E001} text [@a].\n")
+        let filled = CitationPlaceholder.fill(result.html) { _ in "CITE" }
+        #expect(filled.split(separator: "CITE", omittingEmptySubsequences: false).count == 2)
+    }
+
+    @Test func extensionsWork() {
+        let html = render("~~gone~~ www.example.org\n\n- [x] done\n\nNote[^1].\n\n[^1]: Footnote.\n").html
+        #expect(html.contains("<del>gone</del>"))
+        #expect(html.contains(#"<a href="http://www.example.org">"#))
+        #expect(html.contains("checked"))
+        #expect(html.contains("footnote"))
+    }
+}
+
+@Suite struct HeadingAnchorsTests {
+    @Test func slugs() {
+        #expect(HeadingAnchors.slug("Hypo-Kalemia: Causes (2024)") == "hypo-kalemia-causes-2024")
+        #expect(HeadingAnchors.slug("Über Natrium") == "über-natrium")
+        var anchors = HeadingAnchors()
+        #expect(["a", "a", "a-1", "a"].map { anchors.anchor(for: $0) } == ["a", "a-1", "a-1-1", "a-2"])
+    }
+}
