@@ -1,0 +1,96 @@
+import SourcedCore
+import SourcedMarkdown
+
+/// Every page with its URL, citations and badge: the input of the checks and the renderers.
+struct Site: Sendable {
+    var settings: SiteSettings
+    var today: Day
+    /// Bibliography entries by key (the first of a duplicated key wins; the rest are reported).
+    var bibliography: [String: LocatedReference]
+    var bibliographyOrder: [LocatedReference]
+    /// Pages with usable front matter, sorted by path.
+    var pages: [SitePage]
+    /// Pages whose front matter could not be read (their diagnostics say why).
+    var unreadable: [PageResult]
+    var attachments: Set<String>
+    var referenceIndex: ReferenceIndex
+
+    func page(atPath path: String) -> SitePage? {
+        pageIndexByPath[path].map { pages[$0] }
+    }
+
+    fileprivate var pageIndexByPath: [String: Int] = [:]
+}
+
+/// One topic page as the site sees it.
+struct SitePage: Sendable {
+    var result: PageResult
+    var metadata: TopicMetadata
+    var markdown: RenderedMarkdown
+    var slug: String
+    var citations: PageCitations
+    var badge: BadgeStatus
+    var isPublished: Bool
+
+    var file: String { result.file }
+    var anchors: Set<String> { Set(markdown.headings.map(\.anchor)) }
+
+    /// Site-relative URL path, without the root: `topics/<slug>/`.
+    var path: String { "topics/\(slug)/" }
+}
+
+enum SiteAssembler {
+    static func assemble(
+        settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
+        attachments: [String]
+    ) -> Site {
+        var byKey: [String: LocatedReference] = [:]
+        for located in bibliography where byKey[located.reference.id] == nil {
+            byKey[located.reference.id] = located
+        }
+        var pages: [SitePage] = []
+        var unreadable: [PageResult] = []
+        for result in results.sorted(by: { $0.relativePath < $1.relativePath }) {
+            guard let metadata = result.metadata, let markdown = result.markdown else {
+                unreadable.append(result)
+                continue
+            }
+            let citations = PageCitations(
+                groups: markdown.citationGroups, pageReferences: metadata.references, bibliography: byKey)
+            let badge = ReviewPolicy.badge(for: metadata.review, settings: settings, today: today)
+            pages.append(
+                SitePage(
+                    result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
+                    badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status)))
+        }
+        var site = Site(
+            settings: settings, today: today, bibliography: byKey, bibliographyOrder: bibliography, pages: pages,
+            unreadable: unreadable, attachments: Set(attachments),
+            referenceIndex: ReferenceIndex(pages: pages.filter(\.isPublished), bibliography: bibliography))
+        for (i, page) in pages.enumerated() { site.pageIndexByPath[page.result.relativePath] = i }
+        return site
+    }
+}
+
+/// Review ageing: when an approval counts as overdue.
+enum ReviewPolicy {
+    static func badge(for review: TopicMetadata.Review, settings: SiteSettings, today: Day) -> BadgeStatus {
+        switch review.status {
+        case .draft: return .draft
+        case .submitted: return .submitted
+        case .inReview: return .inReview
+        case .approved: return isOverdue(review, settings: settings, today: today) ? .overdue : .approved
+        }
+    }
+
+    static func isOverdue(_ review: TopicMetadata.Review, settings: SiteSettings, today: Day) -> Bool {
+        guard review.status == .approved else { return false }
+        // An approval with no review date cannot be shown to be current.
+        guard let due = nextReviewDue(review, settings: settings) else { return true }
+        return today > due
+    }
+
+    static func nextReviewDue(_ review: TopicMetadata.Review, settings: SiteSettings) -> Day? {
+        review.reviewed?.adding(days: settings.reviewMaxAgeDays)
+    }
+}

@@ -1,0 +1,179 @@
+import SourcedCore
+import SourcedMarkdown
+
+/// The checks that look across the assembled site. Pure functions of `Site`; each returns
+/// every problem it finds.
+enum SiteChecks {
+    static func run(_ site: Site) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        diagnostics += bibliographyConflicts(site)
+        diagnostics += duplicateSlugs(site)
+        for page in site.pages {
+            diagnostics += unknownCitations(page, site)
+            diagnostics += unusedReferences(page)
+            diagnostics += links(page, site)
+            diagnostics += uncitedClaims(page, site.settings)
+            diagnostics += reviewAge(page, site)
+        }
+        return diagnostics
+    }
+
+    static func unknownCitations(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        let known = page.metadata.references.map(\.reference.id) + site.bibliography.keys.sorted()
+        return page.citations.unknown.map { item in
+            let hint =
+                nearest(item.key, in: known).map { "did you mean '\($0)'? " } ?? ""
+            return Diagnostic(
+                file: page.file, position: item.position, rule: .unknownCitation,
+                message: "unknown citation key '\(item.key)'",
+                hint: hint + "add it under 'references:' in the front matter or to bibliography.yaml")
+        }
+    }
+
+    static func unusedReferences(_ page: SitePage) -> [Diagnostic] {
+        page.metadata.references.filter { page.citations.numberOfKey[$0.reference.id] == nil }.map {
+            Diagnostic(
+                file: page.file, position: $0.position, rule: .unusedReference,
+                message: "reference '\($0.reference.id)' is listed but never cited",
+                hint: "cite it as [@\($0.reference.id)] or remove it")
+        }
+    }
+
+    /// The same key on a page and in the bibliography must be the same source.
+    static func bibliographyConflicts(_ site: Site) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var seen: Set<String> = []
+        for located in site.bibliographyOrder where !seen.insert(located.reference.id).inserted {
+            diagnostics.append(
+                Diagnostic(
+                    file: located.file, position: located.position, rule: .duplicateReference,
+                    message: "reference '\(located.reference.id)' is listed twice in the bibliography"))
+        }
+        for page in site.pages {
+            for located in page.metadata.references {
+                guard let shared = site.bibliography[located.reference.id], shared.reference != located.reference
+                else { continue }
+                diagnostics.append(
+                    Diagnostic(
+                        file: page.file, position: located.position, rule: .duplicateReference,
+                        message: "reference '\(located.reference.id)' differs from the bibliography's entry of that key",
+                        hint: "remove it from the page to use the bibliography's, or give it another key"))
+            }
+        }
+        return diagnostics
+    }
+
+    static func duplicateSlugs(_ site: Site) -> [Diagnostic] {
+        let groups = Dictionary(grouping: site.pages, by: \.slug).filter { $0.value.count > 1 }
+        return groups.keys.sorted().flatMap { slug in
+            let pages = groups[slug]!
+            return pages.map { page in
+                let others = pages.filter { $0.file != page.file }.map(\.file).joined(separator: ", ")
+                return Diagnostic(
+                    file: page.file, position: .init(line: 1, column: 1), rule: .duplicateSlug,
+                    message: "slug '\(slug)' is also used by \(others)",
+                    hint: "set a distinct 'slug:' in the front matter")
+            }
+        }
+    }
+
+    static func links(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for (link, target) in zip(page.markdown.links, page.result.links) {
+            func report(_ rule: Rule, _ message: String, hint: String? = nil) {
+                diagnostics.append(
+                    Diagnostic(file: page.file, position: link.position, rule: rule, message: message, hint: hint))
+            }
+            if isUnsafe(link) {
+                report(.unsafeLink, "unsafe URL scheme in '\(link.destination)'")
+                continue
+            }
+            switch target {
+            case .topic(let path, let fragment):
+                guard let target = site.page(atPath: path) else {
+                    let known = site.pages.map(\.result.relativePath)
+                    report(
+                        .brokenLink, "link to '\(link.destination)': no such page",
+                        hint: nearest(path, in: known).map { "did you mean '\($0)'?" })
+                    continue
+                }
+                if let fragment, !target.anchors.contains(fragment) {
+                    report(
+                        .brokenAnchor, "link to '\(link.destination)': '\(path)' has no heading '#\(fragment)'",
+                        hint: nearest(fragment, in: target.anchors.sorted()).map { "did you mean '#\($0)'?" })
+                }
+            case .file(let path):
+                if !site.attachments.contains(path) {
+                    report(.brokenLink, "link to '\(link.destination)': no such file in the content folder")
+                }
+            case .fragment(let fragment):
+                if !fragment.isEmpty, !page.anchors.contains(fragment) {
+                    report(
+                        .brokenAnchor, "link to '#\(fragment)': this page has no such heading",
+                        hint: nearest(fragment, in: page.anchors.sorted()).map { "did you mean '#\($0)'?" })
+                }
+            case .outside:
+                report(.brokenLink, "link to '\(link.destination)' leaves the content folder")
+            case .external:
+                break
+            }
+        }
+        return diagnostics
+    }
+
+    static func isUnsafe(_ link: Link) -> Bool {
+        let url = String(link.destination.unicodeScalars.filter { $0.value > 0x20 }).lowercased()
+        if url.hasPrefix("javascript:") || url.hasPrefix("vbscript:") { return true }
+        if url.hasPrefix("data:") { return !(link.isImage && url.hasPrefix("data:image/")) }
+        return false
+    }
+
+    static func uncitedClaims(_ page: SitePage, _ settings: SiteSettings) -> [Diagnostic] {
+        let severity: Severity
+        switch settings.uncitedClaims {
+        case .off: return []
+        case .warning: severity = .warning
+        case .error: severity = .error
+        }
+        let exempt = Set(settings.exemptSections.map { $0.lowercased() })
+        return page.markdown.claims.compactMap { claim in
+            guard !claim.isCited, !claim.isLeadIn,
+                !claim.text.allSatisfy(\.isWhitespace),
+                !claim.sections.contains(where: { exempt.contains($0.lowercased()) })
+            else { return nil }
+            return Diagnostic(
+                file: page.file, position: claim.position, severity: severity, rule: .uncitedClaim,
+                message: "\(claim.kind.description) has no citation: '\(excerpt(claim.text))'",
+                hint: "cite a source as [@key], or end a lead-in with ':'")
+        }
+    }
+
+    static func reviewAge(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        guard page.badge == .overdue else { return [] }
+        let review = page.metadata.review
+        let message =
+            review.reviewed.map {
+                "approved page last reviewed \($0), more than \(site.settings.reviewMaxAgeDays) days before \(site.today)"
+            } ?? "approved page has no 'reviewed' date"
+        return [
+            Diagnostic(
+                file: page.file, position: .init(line: 1, column: 1), rule: .reviewOverdue, message: message,
+                hint: "review the page and record it with 'sourced approve'")
+        ]
+    }
+
+    private static func excerpt(_ text: String) -> String {
+        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        return collapsed.count > 60 ? String(collapsed.prefix(57)) + "…" : collapsed
+    }
+}
+
+extension Claim.Kind {
+    var description: String {
+        switch self {
+        case .paragraph: "paragraph"
+        case .listItem: "list item"
+        case .tableRow: "table row"
+        }
+    }
+}

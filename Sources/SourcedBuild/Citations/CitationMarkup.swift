@@ -1,0 +1,68 @@
+import SourcedCore
+import SourcedMarkdown
+
+/// The HTML of one citation group (SPEC §7): `<sup class="citation">` with one link per source.
+enum CitationMarkup {
+    typealias Numbered = (number: Int, key: String, locator: String?)
+
+    /// Anchor id of a citation group, for the reference list's back-links.
+    static func groupAnchor(_ index: Int) -> String { "cite-\(index + 1)" }
+
+    static func html(for group: CitationGroup, index: Int, citations: PageCitations) -> String {
+        var numbered: [Numbered] = []
+        var unknown = false
+        for item in group.items {
+            if let number = citations.numberOfKey[item.key] {
+                if !numbered.contains(where: { $0.number == number && $0.locator == item.locator }) {
+                    numbered.append((number, item.key, item.locator))
+                }
+            } else {
+                unknown = true
+            }
+        }
+        numbered.sort { $0.number < $1.number }
+        var out = "<span class=\"citation-anchor\" id=\"\(groupAnchor(index))\"></span><sup class=\"citation\">"
+        var parts: [String] = []
+        for run in runs(numbered) {
+            if run.count >= 3 {
+                // A run collapses to "first–last"; the sources in between keep an (empty)
+                // link each, so every cited source is still linked from the text.
+                let first = run.first!, last = run.last!
+                let middle = run.dropFirst().dropLast().map {
+                    "<a href=\"#ref-\($0.key.htmlEscaped)\" class=\"citation-in-range\" aria-hidden=\"true\"></a>"
+                }.joined()
+                parts.append("\(link(first.key, first.number))–\(middle)\(link(last.key, last.number))")
+            } else {
+                parts += run.map { link($0.key, $0.number) + locatorHTML($0.locator) }
+            }
+        }
+        if unknown { parts.append("<span class=\"citation-unknown\" title=\"unknown source\">?</span>") }
+        out += parts.joined(separator: ", ")
+        return out + "</sup>"
+    }
+
+    private static func link(_ key: String, _ number: Int) -> String {
+        "<a href=\"#ref-\(key.htmlEscaped)\">\(number)</a>"
+    }
+
+    private static func locatorHTML(_ locator: String?) -> String {
+        guard let locator else { return "" }
+        return "<span class=\"citation-locator\">(\(locator.htmlEscaped))</span>"
+    }
+
+    /// Splits numbers into runs of consecutive values; an item with a locator stands alone.
+    static func runs(_ items: [Numbered]) -> [[Numbered]] {
+        var result: [[Numbered]] = []
+        for item in items {
+            if var last = result.last, let previous = last.last, previous.locator == nil, item.locator == nil,
+                item.number == previous.number + 1
+            {
+                last.append(item)
+                result[result.count - 1] = last
+            } else {
+                result.append([item])
+            }
+        }
+        return result
+    }
+}

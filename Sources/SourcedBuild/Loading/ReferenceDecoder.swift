@@ -1,0 +1,99 @@
+import SourcedCore
+import Yams
+
+/// Decodes one source entry, from a page's `references` or from `bibliography.yaml`.
+enum ReferenceDecoder {
+    static let fields = [
+        "id", "type", "title", "authors", "container", "year", "volume", "pages", "doi", "pmid", "url",
+    ]
+
+    static func decodeList(_ node: Node?, reader: inout YAMLReader) -> [LocatedReference] {
+        guard let node else { return [] }
+        guard case .sequence(let sequence) = node else {
+            reader.report(node, "'references' must be a list of sources")
+            return []
+        }
+        return sequence.compactMap { decode($0, reader: &reader) }
+    }
+
+    static func decode(_ node: Node, reader: inout YAMLReader) -> LocatedReference? {
+        guard let f = reader.mapping(node, "a reference", allowed: fields) else { return nil }
+        guard let id = reader.requiredString(f, "id", in: "a reference", at: node) else { return nil }
+        if !isValidKey(id) {
+            reader.report(f["id"]!, "reference id '\(id)' may hold only letters, digits and _ : . - /")
+        }
+        let title = reader.string(f["title"], "title")
+        if title?.isEmpty ?? true {
+            reader.report(
+                f["title"] ?? node, "reference '\(id)' has no title", rule: .invalidReference,
+                hint: "add a 'title:' to the entry")
+        }
+        var reference = Reference(
+            id: id,
+            type: reader.choice(f["type"], "reference type", as: Reference.Kind.self) ?? .other,
+            title: title ?? "",
+            authors: reader.stringList(f["authors"], "authors"),
+            container: reader.string(f["container"], "container"),
+            year: reader.string(f["year"], "year"),
+            volume: reader.string(f["volume"], "volume"),
+            pages: reader.string(f["pages"], "pages"),
+            doi: reader.string(f["doi"], "doi"),
+            pmid: reader.string(f["pmid"], "pmid"),
+            url: reader.string(f["url"], "url"))
+        validateIdentifiers(&reference, f, reader: &reader)
+        return LocatedReference(reference: reference, file: reader.file, position: reader.position(node))
+    }
+
+    /// Malformed identifiers are reported and dropped, so no broken DOI or URL is published.
+    private static func validateIdentifiers(_ r: inout Reference, _ f: [String: Node], reader: inout YAMLReader) {
+        if let doi = r.doi, !isValidDOI(doi) {
+            reader.report(
+                f["doi"]!, "reference '\(r.id)' has a malformed DOI '\(doi)'", rule: .invalidReference,
+                hint: "a DOI looks like 10.1234/abc, without a https://doi.org/ prefix")
+            r.doi = nil
+        }
+        if let pmid = r.pmid, pmid.isEmpty || !pmid.allSatisfy(\.isASCIIDigit) {
+            reader.report(
+                f["pmid"]!, "reference '\(r.id)' has a malformed PMID '\(pmid)'", rule: .invalidReference,
+                hint: "a PMID is digits only")
+            r.pmid = nil
+        }
+        if let url = r.url, !isValidWebURL(url) {
+            reader.report(
+                f["url"]!, "reference '\(r.id)' has a URL that is not http or https: '\(url)'",
+                rule: .invalidReference)
+            r.url = nil
+        }
+    }
+
+    static func isValidKey(_ key: String) -> Bool {
+        !key.isEmpty
+            && key.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || "_:.-/".unicodeScalars.contains($0)
+            }
+    }
+
+    /// `10.NNNN/suffix`: a registrant code of four or more digits (dot-separated parts
+    /// allowed) and a non-empty suffix without whitespace.
+    static func isValidDOI(_ doi: String) -> Bool {
+        guard doi.hasPrefix("10."), let slash = doi.firstIndex(of: "/") else { return false }
+        let registrant = doi[doi.index(doi.startIndex, offsetBy: 3)..<slash]
+        let suffix = doi[doi.index(after: slash)...]
+        let parts = registrant.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.first.map { $0.count >= 4 } == true
+            && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }
+            && !suffix.isEmpty && !suffix.contains(where: \.isWhitespace)
+    }
+
+    static func isValidWebURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        for scheme in ["http://", "https://"] where lower.hasPrefix(scheme) {
+            return url.count > scheme.count && !url.contains(where: \.isWhitespace)
+        }
+        return false
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,52 @@
+import SourcedCore
+import Yams
+
+/// Decodes `Content/site.yaml`; a missing file gives the defaults.
+enum SiteSettingsDecoder {
+    static func decode(_ file: SourceFile?) -> (SiteSettings, [Diagnostic]) {
+        var settings = SiteSettings()
+        guard let file else { return (settings, []) }
+        var reader = YAMLReader(file: file.path, lineOffset: 0)
+        guard let text = String(validating: file.bytes, as: UTF8.self) else {
+            return (settings, [Diagnostic(file: file.path, position: .init(line: 1, column: 1), rule: .invalidEncoding, message: "site.yaml is not valid UTF-8")])
+        }
+        guard let root = reader.compose(text),
+            let f = reader.mapping(
+                root, "site.yaml",
+                allowed: ["title", "base_url", "language", "disclaimer", "review", "publish", "citations"])
+        else { return (settings, reader.diagnostics) }
+
+        if let title = reader.requiredString(f, "title", in: "site.yaml", at: root) { settings.title = title }
+        settings.baseURL = reader.string(f["base_url"], "base_url") ?? settings.baseURL
+        settings.language = reader.string(f["language"], "language") ?? settings.language
+        settings.disclaimer = reader.string(f["disclaimer"], "disclaimer")
+        if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
+            settings.reviewMaxAgeDays = reader.integer(review["max_age_days"], "max_age_days") ?? settings.reviewMaxAgeDays
+            settings.reviewDashboard = reader.bool(review["dashboard"], "dashboard") ?? settings.reviewDashboard
+        }
+        if let node = f["publish"], let publish = reader.mapping(node, "publish", allowed: ["statuses"]) {
+            if let statuses = publish["statuses"] {
+                settings.publishStatuses = listOfChoices(statuses, "status", reader: &reader)
+            }
+        }
+        if let node = f["citations"],
+            let citations = reader.mapping(node, "citations", allowed: ["uncited_claims", "exempt_sections"])
+        {
+            settings.uncitedClaims =
+                reader.choice(citations["uncited_claims"], "uncited_claims", as: SiteSettings.ClaimPolicy.self)
+                ?? settings.uncitedClaims
+            if let sections = citations["exempt_sections"] {
+                settings.exemptSections = reader.stringList(sections, "exempt_sections")
+            }
+        }
+        return (settings, reader.diagnostics)
+    }
+
+    private static func listOfChoices(_ node: Node, _ field: String, reader: inout YAMLReader) -> [ReviewStatus] {
+        guard case .sequence(let sequence) = node else {
+            reader.report(node, "'statuses' must be a list")
+            return ReviewStatus.allCases
+        }
+        return sequence.compactMap { reader.choice($0, field, as: ReviewStatus.self) }
+    }
+}

@@ -1,0 +1,67 @@
+import SourcedCore
+import Yams
+
+/// Decodes a topic page's front matter into `TopicMetadata`.
+enum TopicDecoder {
+    static let fields = ["title", "question", "summary", "slug", "tags", "audience", "review", "references"]
+    static let reviewFields = ["status", "reviewers", "reviewed", "updated", "fingerprint"]
+
+    static func decode(_ yaml: String, file: String, lineOffset: Int) -> (TopicMetadata?, [Diagnostic]) {
+        var reader = YAMLReader(file: file, lineOffset: lineOffset)
+        guard let root = reader.compose(yaml) else { return (nil, reader.diagnostics) }
+        guard let f = reader.mapping(root, "front matter", allowed: fields) else { return (nil, reader.diagnostics) }
+
+        let title = reader.requiredString(f, "title", in: "front matter", at: root)
+        let slug = reader.string(f["slug"], "slug")
+        if let slug, let node = f["slug"], !isValidSlug(slug) {
+            reader.report(node, "slug '\(slug)' may hold only lower-case letters, digits, '-' and '_'")
+        }
+        var review: TopicMetadata.Review?
+        if let node = f["review"], let r = reader.mapping(node, "review", allowed: reviewFields) {
+            if let status = reader.choice(r["status"], "review status", as: ReviewStatus.self) {
+                review = .init(
+                    status: status,
+                    reviewers: reader.stringList(r["reviewers"], "reviewers"),
+                    reviewed: reader.day(r["reviewed"], "reviewed"),
+                    updated: reader.day(r["updated"], "updated"),
+                    fingerprint: reader.string(r["fingerprint"], "fingerprint"))
+            } else if r["status"] == nil {
+                reader.report(node, "review is missing the required field 'status'",
+                    hint: "use one of: \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        } else if f["review"] == nil {
+            reader.report(root, "front matter is missing the required field 'review' (with its 'status')")
+        }
+        let references = ReferenceDecoder.decodeList(f["references"], reader: &reader)
+        reportDuplicateKeys(references, reader: &reader)
+
+        let metadata = TopicMetadata(
+            title: title ?? "",
+            question: reader.string(f["question"], "question"),
+            summary: reader.string(f["summary"], "summary"),
+            slug: slug,
+            tags: reader.stringList(f["tags"], "tags"),
+            audience: reader.string(f["audience"], "audience"),
+            review: review ?? .init(status: .draft),
+            references: references)
+        let valid = title != nil && review != nil
+        return (valid ? metadata : nil, reader.diagnostics)
+    }
+
+    private static func reportDuplicateKeys(_ references: [LocatedReference], reader: inout YAMLReader) {
+        var seen: Set<String> = []
+        for located in references where !seen.insert(located.reference.id).inserted {
+            reader.append(
+                Diagnostic(
+                    file: located.file, position: located.position, rule: .duplicateReference,
+                    message: "reference '\(located.reference.id)' is listed twice on this page"))
+        }
+    }
+
+    static func isValidSlug(_ slug: String) -> Bool {
+        !slug.isEmpty
+            && slug.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" || $0 == "_"
+            }
+    }
+}

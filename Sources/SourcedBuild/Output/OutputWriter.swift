@@ -1,0 +1,82 @@
+import Foundation
+
+/// Writes a built site beside the output folder and swaps it in at the end (SPEC §5).
+///
+/// The old folder is replaced only if it is empty (dotfiles aside) or carries the marker
+/// an earlier build left, so files nobody built are never silently deleted.
+enum OutputWriter {
+    static let marker = ".sourced-build"
+
+    struct Refusal: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Checks that `directory` may be replaced, before any work is written.
+    static func checkReplaceable(_ directory: String) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw Refusal(description: "output '\(directory)' exists and is not a folder")
+        }
+        let entries = try fm.contentsOfDirectory(atPath: directory)
+        if entries.contains(marker) || entries.allSatisfy({ $0.hasPrefix(".") }) { return }
+        throw Refusal(
+            description:
+                "refusing to replace '\(directory)': it holds files that no Sourced build wrote (\(entries.sorted().prefix(3).joined(separator: ", "))…); empty it or choose another --output"
+        )
+    }
+
+    static func write(_ files: [OutputFile], to directory: String) throws {
+        try checkReplaceable(directory)
+        let fm = FileManager.default
+        let target = URL(fileURLWithPath: directory).standardizedFileURL
+        let parent = target.deletingLastPathComponent()
+        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-new-\(pid)")
+        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(pid)")
+        try? fm.removeItem(at: staging)
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            var folders: Set<String> = [""]
+            for file in files {
+                let destination = staging.appendingPathComponent(file.path)
+                let folder = destination.deletingLastPathComponent().path
+                if folders.insert(folder).inserted {
+                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+                switch file.content {
+                case .bytes(let bytes):
+                    try Data(bytes).write(to: destination)
+                case .copy(let source):
+                    try fm.copyItem(atPath: source, toPath: destination.path)
+                }
+            }
+            try Data("written by sourced build; this folder is replaced on every build\n".utf8)
+                .write(to: staging.appendingPathComponent(marker))
+            // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
+            if fm.fileExists(atPath: target.path) {
+                for name in try fm.contentsOfDirectory(atPath: target.path)
+                where name.hasPrefix(".") && name != marker {
+                    try fm.copyItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                }
+            }
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+        if fm.fileExists(atPath: target.path) {
+            try fm.moveItem(at: target, to: retired)
+            do {
+                try fm.moveItem(at: staging, to: target)
+            } catch {
+                try? fm.moveItem(at: retired, to: target)
+                throw error
+            }
+            try? fm.removeItem(at: retired)
+        } else {
+            try fm.moveItem(at: staging, to: target)
+        }
+    }
+}

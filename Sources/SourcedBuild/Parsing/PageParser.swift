@@ -1,0 +1,126 @@
+import Foundation
+import SourcedCore
+import SourcedMarkdown
+
+/// The per-page stage: a page's bytes to a `PageResult`.
+enum PageParser {
+    /// Placeholder href for a link to another topic, filled in once every page's URL is known.
+    static func topicLinkPlaceholder(_ index: Int) -> String { "sourced:link:\(index)" }
+
+    static func parse(_ file: SourceFile, settings: SiteSettings) -> PageResult {
+        var result = PageResult(
+            file: file.path, relativePath: file.relativePath, metadata: nil, markdown: nil, links: [], diagnostics: [])
+        guard String(validating: file.bytes, as: UTF8.self) != nil else {
+            result.diagnostics.append(invalidEncoding(file))
+            return result
+        }
+        let split: FrontMatter
+        switch FrontMatter.split(file.bytes) {
+        case .success(let value):
+            split = value
+        case .failure(let failure):
+            let message =
+                failure == .missing
+                ? "the page does not start with front matter ('---' on the first line)"
+                : "the front matter is not closed by a '---' line"
+            result.diagnostics.append(
+                Diagnostic(
+                    file: file.path, position: .init(line: 1, column: 1), rule: .frontMatter, message: message,
+                    hint: "start the page with ---, the YAML fields (title, review.status …), then ---"))
+            return result
+        }
+        let (metadata, diagnostics) = TopicDecoder.decode(split.yaml, file: file.path, lineOffset: split.yamlLineOffset)
+        result.metadata = metadata
+        result.diagnostics += diagnostics
+
+        let directory = file.relativePath.split(separator: "/").dropLast().map(String.init)
+        var targets: [LinkTarget] = []
+        result.markdown = MarkdownRenderer.render(body: split.body, lineOffset: split.bodyLineOffset) {
+            destination, _ in
+            let target = resolve(destination, from: directory)
+            targets.append(target)
+            switch target {
+            case .topic: return topicLinkPlaceholder(targets.count - 1)
+            case .file(let path): return settings.rootPath + path + fragmentSuffix(destination)
+            case .fragment, .outside, .external: return destination
+            }
+        }
+        result.links = targets
+        return result
+    }
+
+    /// Resolves a link destination written in a page in `directory` (content-relative).
+    static func resolve(_ destination: String, from directory: [String]) -> LinkTarget {
+        if destination.hasPrefix("#") { return .fragment(String(destination.dropFirst())) }
+        if destination.isEmpty || destination.hasPrefix("/") || hasScheme(destination) { return .external }
+        var pathPart = Substring(destination)
+        var fragment: String?
+        if let hash = pathPart.firstIndex(of: "#") {
+            fragment = String(pathPart[pathPart.index(after: hash)...])
+            pathPart = pathPart[..<hash]
+        }
+        if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
+        let decoded = String(pathPart).removingPercentEncoding ?? String(pathPart)
+        var components = directory
+        for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..":
+                if components.isEmpty { return .outside }
+                components.removeLast()
+            default: components.append(String(part))
+            }
+        }
+        let path = components.joined(separator: "/")
+        if path.hasSuffix(".md") { return .topic(path: path, fragment: fragment.flatMap { $0.isEmpty ? nil : $0 }) }
+        return .file(path: path)
+    }
+
+    private static func fragmentSuffix(_ destination: String) -> String {
+        destination.firstIndex(of: "#").map { String(destination[$0...]) } ?? ""
+    }
+
+    private static func hasScheme(_ url: String) -> Bool {
+        guard let colon = url.firstIndex(of: ":") else { return false }
+        let scheme = url[..<colon]
+        guard let first = scheme.first, first.isLetter else { return false }
+        return scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "." || $0 == "-" }
+    }
+
+    private static func invalidEncoding(_ file: SourceFile) -> Diagnostic {
+        // Report the first byte that does not decode.
+        var line = 1
+        var lineStart = 0
+        var i = 0
+        let bytes = file.bytes
+        while i < bytes.count {
+            let length = utf8SequenceLength(bytes, at: i)
+            if length == 0 { break }
+            if bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                lineStart = i + 1
+            }
+            i += length
+        }
+        let column = bytes[lineStart..<min(i, bytes.count)].count { ($0 & 0xC0) != 0x80 } + 1
+        return Diagnostic(
+            file: file.path, position: .init(line: line, column: column), rule: .invalidEncoding,
+            message: "the page is not valid UTF-8", hint: "re-save the file as UTF-8")
+    }
+
+    /// Length of the valid UTF-8 sequence at `i`, or 0 when it is invalid.
+    private static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        let lead = b[i]
+        let length: Int
+        switch lead {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        guard i + length <= b.count else { return 0 }
+        for j in 1..<length where (b[i + j] & 0xC0) != 0x80 { return 0 }
+        return String(validating: b[i..<(i + length)], as: UTF8.self) == nil ? 0 : length
+    }
+}

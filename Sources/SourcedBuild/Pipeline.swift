@@ -1,0 +1,81 @@
+import Foundation
+import SourcedCore
+
+/// What a check found.
+public struct CheckOutcome: Sendable {
+    /// Sorted by file, line, column.
+    public var diagnostics: [Diagnostic]
+    public var pageCount: Int
+    public var sourceCount: Int
+}
+
+/// What a build did.
+public struct BuildOutcome: Sendable {
+    public var check: CheckOutcome
+    /// False when the content had errors: the output folder was left as it was.
+    public var wrote: Bool
+    public var publishedCount: Int
+    public var fileCount: Int
+}
+
+/// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
+public enum Pipeline {
+    public static func check(content: String, today: Day) async throws -> CheckOutcome {
+        try await assembleAndCheck(content: content, today: today).outcome
+    }
+
+    public static func build(content: String, templates: String, output: String, today: Day) async throws
+        -> BuildOutcome
+    {
+        let templateSet = try TemplateSet(directory: templates)
+        try OutputWriter.checkReplaceable(output)
+        let (site, outcome) = try await assembleAndCheck(content: content, today: today)
+        let published = site.pages.count(where: \.isPublished)
+        guard outcome.diagnostics.errorCount == 0 else {
+            return BuildOutcome(check: outcome, wrote: false, publishedCount: published, fileCount: 0)
+        }
+        let files = try await SiteRenderer.render(site, templates: templateSet, contentDirectory: content)
+        try OutputWriter.write(files, to: output)
+        return BuildOutcome(check: outcome, wrote: true, publishedCount: published, fileCount: files.count)
+    }
+
+    static func assembleAndCheck(content: String, today: Day) async throws -> (site: Site, outcome: CheckOutcome) {
+        let tree = try ContentLoader.load(directory: content)
+        let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
+        let (bibliography, bibliographyDiagnostics) = BibliographyDecoder.decode(tree.bibliography)
+        let results = await parsePages(tree.pages, settings: settings)
+        let site = SiteAssembler.assemble(
+            settings: settings, today: today, bibliography: bibliography, results: results,
+            attachments: tree.attachments)
+        var diagnostics = settingsDiagnostics + bibliographyDiagnostics
+        diagnostics += results.flatMap(\.diagnostics)
+        diagnostics += SiteChecks.run(site)
+        let outcome = CheckOutcome(
+            diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count,
+            sourceCount: site.referenceIndex.entries.count)
+        return (site, outcome)
+    }
+
+    /// The per-page stage over every page, a bounded number at a time.
+    static func parsePages(_ files: [SourceFile], settings: SiteSettings) async -> [PageResult] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return await withTaskGroup(of: (Int, PageResult).self) { group in
+            var results = [PageResult?](repeating: nil, count: files.count)
+            var next = 0
+            while next < min(workers, files.count) {
+                let index = next
+                group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
+                next += 1
+            }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                if next < files.count {
+                    let index = next
+                    group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
+                    next += 1
+                }
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import SourcedCore
+import SourcedMarkdown
+
+/// Builds the values each template places. All decisions live here, none in templates.
+struct PageViews {
+    let site: Site
+    let disclaimerHTML: String?
+
+    init(site: Site) {
+        self.site = site
+        disclaimerHTML = site.settings.disclaimer.map {
+            MarkdownRenderer.render(body: Array($0.utf8), lineOffset: 0) { url, _ in url }.html
+        }
+    }
+
+    var root: String { site.settings.rootPath }
+
+    func url(of page: SitePage) -> String { root + page.path }
+
+    func layout(title: String, description: String?, path: String, section: String) -> [String: Any] {
+        var model: [String: Any] = [
+            "lang": site.settings.language,
+            "site_title": site.settings.title,
+            "page_title": title == site.settings.title ? title : "\(title) · \(site.settings.title)",
+            "root": root,
+            "canonical": site.settings.absoluteBase + path,
+            "nav_home": section == "home",
+            "nav_references": section == "references",
+            "nav_review": section == "review",
+            "has_dashboard": site.settings.reviewDashboard,
+        ]
+        if let description { model["description"] = description }
+        return model
+    }
+
+    // MARK: Topic page
+
+    func topic(_ page: SitePage) -> [String: Any] {
+        let m = page.metadata
+        let citations = page.citations
+        let body = fillBody(page)
+        let references = citations.sources.enumerated().map { i, cited -> [String: Any] in
+            referenceItem(cited.reference, key: cited.key, number: i + 1, page: page, groups: cited.groups)
+        }
+        var model: [String: Any] = [
+            "title": m.title,
+            "badge": BadgeView.model(page, settings: site.settings),
+            "body": body,
+            "references": references,
+            "has_references": !references.isEmpty,
+            "tags": m.tags.map { ["name": $0, "url": root + "#tag-" + HeadingAnchors.slug($0)] },
+            "has_tags": !m.tags.isEmpty,
+            "toc": page.markdown.headings.filter { $0.level == 2 }.map { ["text": $0.text, "anchor": $0.anchor] },
+            "root": root,
+        ]
+        if let question = m.question { model["question"] = question }
+        if let summary = m.summary { model["summary"] = summary }
+        if let audience = m.audience { model["audience"] = audience }
+        if let disclaimerHTML { model["disclaimer"] = disclaimerHTML }
+        return model
+    }
+
+    /// The body HTML with citation markers and topic-link placeholders filled in.
+    func fillBody(_ page: SitePage) -> String {
+        let groups = page.markdown.citationGroups
+        var html = CitationPlaceholder.fill(page.markdown.html) { index in
+            index < groups.count ? CitationMarkup.html(for: groups[index], index: index, citations: page.citations) : ""
+        }
+        for (i, target) in page.result.links.enumerated() {
+            guard case .topic(let path, let fragment) = target else { continue }
+            let href: String
+            if let target = site.page(atPath: path) {
+                href = url(of: target) + (fragment.map { "#" + $0 } ?? "")
+            } else {
+                href = "#"
+            }
+            html = html.replacingFirst(
+                "href=\"\(PageParser.topicLinkPlaceholder(i))\"", with: "href=\"\(href.htmlEscaped)\"")
+        }
+        return html
+    }
+
+    private func referenceItem(_ r: Reference, key: String, number: Int, page: SitePage, groups: [Int])
+        -> [String: Any]
+    {
+        var item: [String: Any] = [
+            "key": key,
+            "number": number,
+            "formatted": ReferenceFormatter.html(r),
+            "type": r.type.rawValue,
+            "backlinks": groups.enumerated().map { n, g in
+                ["href": "#" + CitationMarkup.groupAnchor(g), "label": backlinkLabel(n, total: groups.count)]
+            },
+        ]
+        if let entry = site.referenceIndex.entry(page: page.result.relativePath, key: key) {
+            item["index_url"] = root + "references/#" + site.referenceIndex.entries[entry].anchor
+        }
+        if let doi = ReferenceFormatter.doiURL(r.doi) { item["doi_url"] = doi; item["doi"] = r.doi! }
+        if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) { item["pubmed_url"] = pubmed; item["pmid"] = r.pmid! }
+        if let url = r.url { item["url"] = url }
+        return item
+    }
+
+    private func backlinkLabel(_ n: Int, total: Int) -> String {
+        total == 1 ? "↩" : "↩\(n + 1)"
+    }
+
+    // MARK: Listings
+
+    func listing(_ page: SitePage) -> [String: Any] {
+        var model: [String: Any] = [
+            "title": page.metadata.title,
+            "url": url(of: page),
+            "badge": BadgeView.model(page, settings: site.settings),
+        ]
+        if let summary = page.metadata.summary { model["summary"] = summary }
+        return model
+    }
+
+    func home(_ published: [SitePage]) -> [String: Any] {
+        var byTag: [String: [SitePage]] = [:]
+        for page in published {
+            for tag in page.metadata.tags.isEmpty ? ["Untagged"] : page.metadata.tags {
+                byTag[tag, default: []].append(page)
+            }
+        }
+        let groups = byTag.keys.sorted { $0.lowercased() < $1.lowercased() }.map { tag -> [String: Any] in
+            let pages = byTag[tag]!.sorted { ($0.metadata.title, $0.file) < ($1.metadata.title, $1.file) }
+            return ["tag": tag, "anchor": "tag-" + HeadingAnchors.slug(tag), "pages": pages.map(listing)]
+        }
+        let counts = Dictionary(grouping: published, by: \.badge).mapValues(\.count)
+        return [
+            "site_title": site.settings.title,
+            "groups": groups,
+            "page_count": published.count,
+            "approved_count": counts[.approved] ?? 0,
+            "pending_count": published.count - (counts[.approved] ?? 0),
+            "root": root,
+        ]
+    }
+
+    func referenceIndex(_ published: [SitePage]) -> [String: Any] {
+        let titles = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        let entries = site.referenceIndex.entries.map { entry -> [String: Any] in
+            let r = entry.reference
+            var model: [String: Any] = [
+                "anchor": entry.anchor,
+                "aliases": entry.keys.filter { "source-" + $0 != entry.anchor }.map { ["anchor": "source-" + $0] },
+                "formatted": ReferenceFormatter.html(r),
+                "type": r.type.rawValue,
+                "cited_by": entry.citedBy.compactMap { titles[$0] }.map { ["title": $0.metadata.title, "url": url(of: $0)] },
+                "cited": !entry.citedBy.isEmpty,
+            ]
+            if let doi = ReferenceFormatter.doiURL(r.doi) { model["doi_url"] = doi; model["doi"] = r.doi! }
+            if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) { model["pubmed_url"] = pubmed; model["pmid"] = r.pmid! }
+            if let url = r.url { model["url"] = url }
+            return model
+        }
+        return ["entries": entries, "count": entries.count, "root": root]
+    }
+
+    /// Every page, overdue and changed first, then by how far from approval, then by title.
+    func dashboard() -> [String: Any] {
+        func rank(_ badge: BadgeStatus) -> Int {
+            switch badge {
+            case .overdue, .changed: 0
+            case .inReview: 1
+            case .submitted: 2
+            case .draft: 3
+            case .approved: 4
+            }
+        }
+        let pages = site.pages.sorted {
+            (rank($0.badge), $0.metadata.title, $0.file) < (rank($1.badge), $1.metadata.title, $1.file)
+        }
+        let rows = pages.map { page -> [String: Any] in
+            var row = listing(page)
+            row["file"] = page.file
+            row["published"] = page.isPublished
+            row["status"] = page.badge.rawValue
+            return row
+        }
+        let counts = BadgeStatus.allCases.map { status in
+            ["status": status.rawValue, "label": status.label, "count": site.pages.count { $0.badge == status }]
+        }
+        return ["rows": rows, "counts": counts, "today": site.today.description, "root": root]
+    }
+}
+
+extension String {
+    func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let range = firstRange(of: target) else { return self }
+        return replacingCharacters(in: range, with: replacement)
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Mustache
+
+/// The theme's Mustache templates, each compiled once.
+struct TemplateSet: Sendable {
+    static let required = ["layout", "home", "topic", "references", "review", "badge", "reference-list"]
+
+    private let library: MustacheLibrary
+    let assetsDirectory: String?
+
+    /// A template that is missing or does not compile is not the content's fault.
+    struct LoadFailure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(directory: String) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw LoadFailure(description: "cannot read templates folder '\(directory)'")
+        }
+        for name in names.sorted() where name.hasSuffix(".mustache") {
+            let path = "\(directory)/\(name)"
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else { throw LoadFailure(description: "cannot read template '\(path)'") }
+            do {
+                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+            } catch {
+                throw LoadFailure(description: "template '\(path)' does not compile: \(error)")
+            }
+        }
+        let missing = Self.required.filter { templates[$0] == nil }
+        guard missing.isEmpty else {
+            throw LoadFailure(
+                description: "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
+        }
+        library = MustacheLibrary(templates: templates)
+        var isDirectory: ObjCBool = false
+        let assets = "\(directory)/assets"
+        assetsDirectory = FileManager.default.fileExists(atPath: assets, isDirectory: &isDirectory) && isDirectory.boolValue ? assets : nil
+    }
+
+    /// Renders `template` with `context`, then places the result in the layout.
+    func page(_ template: String, _ context: [String: Any], layout: [String: Any]) -> String {
+        var layoutContext = layout
+        layoutContext["content"] = library.render(context, withTemplate: template) ?? ""
+        return library.render(layoutContext, withTemplate: "layout") ?? ""
+    }
+}

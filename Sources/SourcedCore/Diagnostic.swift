@@ -1,0 +1,67 @@
+/// One problem found in the content, where it is, and how bad.
+public struct Diagnostic: Sendable, Codable, Equatable, Hashable {
+    /// Path as the user gave it (relative to the working directory).
+    public var file: String
+    public var position: TextPosition
+    public var severity: Severity
+    public var rule: Rule
+    public var message: String
+    /// Something the user can do about it.
+    public var hint: String?
+
+    public init(
+        file: String, position: TextPosition, severity: Severity? = nil, rule: Rule, message: String,
+        hint: String? = nil
+    ) {
+        self.file = file
+        self.position = position
+        self.severity = severity ?? rule.defaultSeverity
+        self.rule = rule
+        self.message = message
+        self.hint = hint
+    }
+}
+
+public enum Severity: String, Sendable, Codable, Comparable {
+    case warning, error
+
+    public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
+}
+
+/// The stable rule ids of SPEC §6.
+public enum Rule: String, Sendable, Codable, CaseIterable {
+    case frontMatter = "front-matter"
+    case invalidEncoding = "invalid-encoding"
+    case unknownCitation = "unknown-citation"
+    case uncitedClaim = "uncited-claim"
+    case unusedReference = "unused-reference"
+    case duplicateReference = "duplicate-reference"
+    case invalidReference = "invalid-reference"
+    case brokenLink = "broken-link"
+    case brokenAnchor = "broken-anchor"
+    case unsafeLink = "unsafe-link"
+    case duplicateSlug = "duplicate-slug"
+    case renderLimit = "render-limit"
+    case reviewOverdue = "review-overdue"
+    case changedSinceApproval = "changed-since-approval"
+
+    public var defaultSeverity: Severity {
+        switch self {
+        case .unusedReference, .reviewOverdue, .changedSinceApproval: .warning
+        default: .error
+        }
+    }
+}
+
+extension Diagnostic: Comparable {
+    /// File, line, column, then rule: the order every report uses.
+    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+        (a.file, a.position.line, a.position.column, a.rule.rawValue, a.message)
+            < (b.file, b.position.line, b.position.column, b.rule.rawValue, b.message)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    public var errorCount: Int { count { $0.severity == .error } }
+    public var warningCount: Int { count { $0.severity == .warning } }
+}

@@ -1,0 +1,51 @@
+/// `Content/site.yaml`, with the defaults of SPEC §2.
+public struct SiteSettings: Sendable, Codable, Equatable {
+    public var title: String
+    public var baseURL: String
+    public var language: String
+    public var disclaimer: String?
+    public var reviewMaxAgeDays: Int
+    public var reviewDashboard: Bool
+    public var publishStatuses: [ReviewStatus]
+    public var uncitedClaims: ClaimPolicy
+    public var exemptSections: [String]
+
+    public enum ClaimPolicy: String, Sendable, Codable, CaseIterable {
+        case error, warning, off
+    }
+
+    public init(
+        title: String = "Knowledge base", baseURL: String = "/", language: String = "en",
+        disclaimer: String? = nil, reviewMaxAgeDays: Int = 365, reviewDashboard: Bool = true,
+        publishStatuses: [ReviewStatus] = ReviewStatus.allCases, uncitedClaims: ClaimPolicy = .error,
+        exemptSections: [String] = ["References", "See also"]
+    ) {
+        self.title = title
+        self.baseURL = baseURL
+        self.language = language
+        self.disclaimer = disclaimer
+        self.reviewMaxAgeDays = reviewMaxAgeDays
+        self.reviewDashboard = reviewDashboard
+        self.publishStatuses = publishStatuses
+        self.uncitedClaims = uncitedClaims
+        self.exemptSections = exemptSections
+    }
+
+    /// The path every site URL starts with: the path of `base_url`, ending in `/`.
+    public var rootPath: String {
+        var rest = Substring(baseURL)
+        if let scheme = rest.firstRange(of: "://") {
+            rest = rest[scheme.upperBound...]
+            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        var path = String(rest)
+        if !path.hasPrefix("/") { path = "/" + path }
+        if !path.hasSuffix("/") { path += "/" }
+        return path
+    }
+
+    /// `base_url` with a trailing slash, for absolute URLs in the sitemap and feed.
+    public var absoluteBase: String {
+        baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import SourcedBuild
+import SourcedCore
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the content, then render the whole site into the output folder.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Folder to write the site to; replaced as a whole at the end of a successful build.")
+    var output = "Public"
+
+    func run() async throws {
+        let today = try options.today()
+        let start = ContinuousClock.now
+        let outcome: BuildOutcome
+        do {
+            outcome = try await Pipeline.build(
+                content: options.content, templates: options.templates, output: output, today: today)
+        } catch {
+            throw fail(error)
+        }
+        let diagnostics = outcome.check.diagnostics
+        for diagnostic in diagnostics {
+            FileHandle.standardError.write(Data((DiagnosticReport.line(diagnostic) + "\n").utf8))
+        }
+        guard outcome.wrote else {
+            let summary = DiagnosticReport.summary(diagnostics, pages: outcome.check.pageCount)
+            FileHandle.standardError.write(Data("\(summary); '\(output)' left unchanged\n".utf8))
+            throw ExitCode(1)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(
+            "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages, \(outcome.check.sourceCount) sources, "
+                + "\(diagnostics.warningCount) warnings in \(String(format: "%.2f", seconds)) s → \(output)/")
+    }
+}

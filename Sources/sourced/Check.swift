@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import SourcedBuild
+import SourcedCore
+
+extension DiagnosticFormat: ExpressibleByArgument {}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the content and report every problem; writes nothing.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Report format: text, json, github or sarif.")
+    var format: DiagnosticFormat = .text
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    @Argument(help: "Report only these pages' diagnostics (the whole site is still checked).")
+    var pages: [String] = []
+
+    func run() async throws {
+        let outcome: CheckOutcome
+        do {
+            outcome = try await Pipeline.check(content: options.content, today: try options.today())
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw fail(error)
+        }
+        var diagnostics = outcome.diagnostics
+        if !pages.isEmpty {
+            let wanted = Set(pages.map(Self.normalise))
+            diagnostics = diagnostics.filter { wanted.contains(Self.normalise($0.file)) }
+        }
+        print(DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format), terminator: "")
+        if diagnostics.errorCount > 0 || (strict && diagnostics.warningCount > 0) {
+            throw ExitCode(1)
+        }
+    }
+
+    /// `./Content//a.md` and `Content/a.md` name the same file.
+    static func normalise(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import SourcedBuild
+import SourcedCore
+
+@main
+struct Sourced: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build and check a knowledge base whose every claim cites a listed source.",
+        subcommands: [Build.self, Check.self]
+    )
+}
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Folder of topic pages, site.yaml and bibliography.yaml.")
+    var content = "Content"
+
+    @Option(help: "Folder of Mustache templates and assets/.")
+    var templates = "Templates"
+
+    @Option(help: "The day used for review ageing and the feed (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today.")
+    var date: String?
+
+    func today() throws -> Day {
+        if let date {
+            guard let day = Day(date) else { throw ValidationError("--date must be YYYY-MM-DD, not '\(date)'") }
+            return day
+        }
+        let seconds: Int
+        if let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] {
+            guard let value = Int(epoch) else { throw ValidationError("SOURCE_DATE_EPOCH must be a number of seconds") }
+            seconds = value
+        } else {
+            seconds = Int(Date().timeIntervalSince1970)
+        }
+        return Day(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
+    }
+}
+
+/// Prints a one-line failure that is not the content's fault and exits with status 2.
+func fail(_ error: Error) -> ExitCode {
+    FileHandle.standardError.write(Data("sourced: error: \(error)\n".utf8))
+    return ExitCode(2)
+}
