@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(
             name: "SourcedBuildTests",
             dependencies: ["SourcedBuild", "sourced"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -18,15 +18,17 @@ enum TopicDecoder {
         }
         var review: TopicMetadata.Review?
         if let node = f["review"], let r = reader.mapping(node, "review", allowed: reviewFields) {
+            // Every field is read even when the status is bad, so all problems show at once.
+            let reviewers = reader.stringList(r["reviewers"], "reviewers")
+            let reviewed = reader.day(r["reviewed"], "reviewed")
+            let updated = reader.day(r["updated"], "updated")
+            let fingerprint = reader.string(r["fingerprint"], "fingerprint")
             if let status = reader.choice(r["status"], "review status", as: ReviewStatus.self) {
                 review = .init(
-                    status: status,
-                    reviewers: reader.stringList(r["reviewers"], "reviewers"),
-                    reviewed: reader.day(r["reviewed"], "reviewed"),
-                    updated: reader.day(r["updated"], "updated"),
-                    fingerprint: reader.string(r["fingerprint"], "fingerprint"))
+                    status: status, reviewers: reviewers, reviewed: reviewed, updated: updated, fingerprint: fingerprint)
             } else if r["status"] == nil {
-                reader.report(node, "review is missing the required field 'status'",
+                reader.report(
+                    node, "review is missing the required field 'status'",
                     hint: "use one of: \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         } else if f["review"] == nil {

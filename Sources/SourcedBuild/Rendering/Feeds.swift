@@ -65,7 +65,7 @@ struct Feeds {
                 question: page.metadata.question, tags: page.metadata.tags, status: page.badge.rawValue,
                 headings: page.markdown.headings.map(\.text))
         }
-        return try Self.encoder.encode(entries)
+        return try Self.encodeForTheWeb(entries)
     }
 
     /// Every source in the reference index as CSL-JSON.
@@ -79,7 +79,22 @@ struct Feeds {
                 issued: r.year.flatMap(Int.init).map { CSLDate(dateParts: [[$0]]) },
                 volume: r.volume, page: r.pages, DOI: r.doi, PMID: r.pmid, URL: r.url)
         }
-        return try Self.encoder.encode(items)
+        return try Self.encodeForTheWeb(items)
+    }
+
+    /// JSON with `<`, `>` and `&` as \u escapes: the same data, and harmless even if a page
+    /// ever inlines it.
+    static func encodeForTheWeb(_ value: some Encodable) throws -> Data {
+        var bytes: [UInt8] = []
+        for byte in try encoder.encode(value) {
+            switch byte {
+            case UInt8(ascii: "<"): bytes += Array("\\u003c".utf8)
+            case UInt8(ascii: ">"): bytes += Array("\\u003e".utf8)
+            case UInt8(ascii: "&"): bytes += Array("\\u0026".utf8)
+            default: bytes.append(byte)
+            }
+        }
+        return Data(bytes)
     }
 
     static let encoder: JSONEncoder = {

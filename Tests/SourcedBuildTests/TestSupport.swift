@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+
+/// The repository's root, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// A throwaway folder holding a small site, written from path → text pairs.
+struct TempSite {
+    let root: URL
+
+    init(_ files: [String: String]) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("sourced-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        for (path, text) in files { try write(path, text) }
+    }
+
+    func write(_ path: String, _ text: String) throws {
+        try write(path, bytes: Array(text.utf8))
+    }
+
+    func write(_ path: String, bytes: [UInt8]) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+
+    func read(_ path: String) -> String? {
+        FileManager.default.contents(atPath: root.appendingPathComponent(path).path).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+    }
+
+    func exists(_ path: String) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
+    }
+
+    /// Every file below `folder`, relative path → bytes.
+    func snapshot(_ folder: String) throws -> [String: Data] {
+        let base = root.appendingPathComponent(folder)
+        var files: [String: Data] = [:]
+        guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return [:] }
+        for case let path as String in enumerator {
+            var isDirectory: ObjCBool = false
+            let full = base.appendingPathComponent(path).path
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = FileManager.default.contents(atPath: full)
+            }
+        }
+        return files
+    }
+
+    /// Runs the real `sourced` binary with this folder as the working directory.
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try sourcedBinary()
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "SOURCE_DATE_EPOCH")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+/// The `sourced` executable SwiftPM built beside this test bundle.
+func sourcedBinary() throws -> URL {
+    var candidates: [URL] = []
+    for bundle in Bundle.allBundles + [Bundle.main] {
+        var url = bundle.bundleURL
+        for _ in 0..<3 {
+            candidates.append(url.appendingPathComponent("sourced"))
+            url.deleteLastPathComponent()
+        }
+    }
+    candidates.append(packageRoot.appendingPathComponent(".build/debug/sourced"))
+    for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            return candidate
+        }
+    }
+    throw BinaryNotFound()
+}
+
+struct BinaryNotFound: Error {}
+
+/// Front matter for a minimal valid page.
+func page(
+    title: String = "A topic", status: String = "approved", extra: String = "", references: String = "",
+    body: String
+) -> String {
+    """
+    ---
+    title: \(title)
+    \(extra)review:
+      status: \(status)
+      reviewed: 2026-10-01
+    \(references)---
+
+    \(body)
+    """
+}
+
+let templatesPath = packageRoot.appendingPathComponent("Templates").path
