@@ -18,14 +18,16 @@ public enum DiagnosticReport {
 
     /// `file:line:col: severity: message [rule]`, with the hint on an indented line.
     public static func line(_ d: Diagnostic) -> String {
-        var out = "\(d.file):\(d.position.line):\(d.position.column): \(d.severity.rawValue): \(d.message) [\(d.rule.rawValue)]"
+        var out =
+            "\(d.file):\(d.position.line):\(d.position.column): \(d.severity.rawValue): \(d.message) [\(d.rule.rawValue)]"
         if let hint = d.hint { out += "\n    hint: \(hint)" }
         return out
     }
 
     public static func summary(_ diagnostics: [Diagnostic], pages: Int) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return "\(plural(diagnostics.errorCount, "error")), \(plural(diagnostics.warningCount, "warning")) in \(plural(pages, "page"))"
+        return
+            "\(plural(diagnostics.errorCount, "error")), \(plural(diagnostics.warningCount, "warning")) in \(plural(pages, "page"))"
     }
 
     static func text(_ diagnostics: [Diagnostic], pages: Int) -> String {
@@ -108,7 +110,9 @@ public enum DiagnosticReport {
                 ]
             ],
         ]
-        let data = (try? JSONSerialization.data(withJSONObject: log, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let data =
+            (try? JSONSerialization.data(withJSONObject: log, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

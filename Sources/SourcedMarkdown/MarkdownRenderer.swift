@@ -1,5 +1,5 @@
-import SourcedCore
 import CCMarkGFM
+import SourcedCore
 import Synchronization
 
 /// Parses a page body once with cmark-gfm, records what the checks need, and renders HTML.

@@ -1,4 +1,5 @@
 import SourcedCore
+
 /// The body's bytes split into lines, for turning cmark's positions into file positions.
 ///
 /// cmark's lines are right but its columns count bytes and drift on continuation lines,

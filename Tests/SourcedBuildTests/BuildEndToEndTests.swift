@@ -79,9 +79,11 @@ import Testing
         let site = try validSite()
         #expect(try build(site).status == 0)
         let before = try site.snapshot("Public")
-        try site.write("Content/topics/c.md", "---\nsummary: no title\nreview:\n  status: draft\n---\n\nText [@nope].\n")
+        try site.write(
+            "Content/topics/c.md", "---\nsummary: no title\nreview:\n  status: draft\n---\n\nText [@nope].\n")
         try site.write("Content/topics/d.md", page(extra: "slug: a\n", body: "Go [there](missing.md) [@shared].\n"))
-        try site.write("Content/topics/e.md", bytes: Array("---\ntitle: x\n".utf8) + [0xFF, 0xFE] + Array("\n---\n".utf8))
+        try site.write(
+            "Content/topics/e.md", bytes: Array("---\ntitle: x\n".utf8) + [0xFF, 0xFE] + Array("\n---\n".utf8))
         try site.write("Content/topics/f.md", page(body: "Claim [@shraed].\n"))
         let result = try build(site)
         #expect(result.status == 1)
@@ -122,7 +124,9 @@ import Testing
         #expect(try build(site).status == 0)
         #expect(!site.exists("Public/topics/b/index.html"))
         #expect(site.exists("Public/.gitkeep"))
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.contains("sourced-") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter {
+            $0.contains("sourced-")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -131,26 +135,26 @@ import Testing
         let site = try TempSite([
             "Content/site.yaml": "title: \"\(evil)\"\ndisclaimer: \"<img src=x onerror=alert(1)>\"\n",
             "Content/topics/x.md": """
-                ---
+            ---
+            title: "\(evil)"
+            summary: "\(evil) & <b>"
+            question: "\\"><script>alert(2)</script>"
+            tags: ["\(evil)", "a\\"b"]
+            audience: "\(evil)"
+            review:
+              status: approved
+              reviewed: 2026-10-01
+              reviewers: ["\(evil)"]
+            references:
+              - id: r
                 title: "\(evil)"
-                summary: "\(evil) & <b>"
-                question: "\\"><script>alert(2)</script>"
-                tags: ["\(evil)", "a\\"b"]
-                audience: "\(evil)"
-                review:
-                  status: approved
-                  reviewed: 2026-10-01
-                  reviewers: ["\(evil)"]
-                references:
-                  - id: r
-                    title: "\(evil)"
-                    authors: ["\(evil)"]
-                    container: "\(evil)"
-                    url: "https://example.org/\\"><script>alert(3)</script>"
-                ---
+                authors: ["\(evil)"]
+                container: "\(evil)"
+                url: "https://example.org/\\"><script>alert(3)</script>"
+            ---
 
-                Raw <script>alert(4)</script> html [@r] and [x](javascript:alert(5)).
-                """,
+            Raw <script>alert(4)</script> html [@r] and [x](javascript:alert(5)).
+            """,
         ])
         let result = try site.run(["build", "--templates", templatesPath, "--date", "2026-11-01"])
         // The javascript: link is an error; check the rest after removing it.

@@ -61,7 +61,9 @@ import Testing
               reviewed: 2023-02-30
             """)
         #expect(metadata == nil)
-        let found = diagnostics.sorted().map { "\($0.position.line):\($0.position.column) \($0.severity.rawValue) \($0.message)" }
+        let found = diagnostics.sorted().map {
+            "\($0.position.line):\($0.position.column) \($0.severity.rawValue) \($0.message)"
+        }
         #expect(
             found == [
                 "2:1 error front matter is missing the required field 'title'",
@@ -70,7 +72,9 @@ import Testing
                 "5:13 error 'reviewed' must be a date written YYYY-MM-DD, not '2023-02-30'",
             ])
         #expect(diagnostics.first { $0.severity == .warning }?.hint?.contains("did you mean 'title'?") == true)
-        #expect(diagnostics.first { $0.message.contains("aproved") }?.hint == "use one of: draft, submitted, in-review, approved")
+        #expect(
+            diagnostics.first { $0.message.contains("aproved") }?.hint
+                == "use one of: draft, submitted, in-review, approved")
     }
 
     @Test func refusesAnchorsAndAliasesBeforeYamsExpandsThem() {
@@ -130,6 +134,10 @@ import Testing
                 title: Again
             """)
         let found = diagnostics.sorted().map { "\($0.position.line) \($0.rule.rawValue)" }
-        #expect(found == ["7 invalid-reference", "10 invalid-reference", "11 invalid-reference", "12 invalid-reference", "13 duplicate-reference"])
+        #expect(
+            found == [
+                "7 invalid-reference", "10 invalid-reference", "11 invalid-reference", "12 invalid-reference",
+                "13 duplicate-reference",
+            ])
     }
 }

@@ -2,7 +2,10 @@ import SourcedCore
 import Testing
 
 @Suite struct DayTests {
-    @Test(arguments: ["2023-02-30", "2023-13-01", "2023-1-01", "20230101", "2023-02-29", "2023-04-31", " 2023-01-01", "2023-01-01T00:00"])
+    @Test(arguments: [
+        "2023-02-30", "2023-13-01", "2023-1-01", "20230101", "2023-02-29", "2023-04-31", " 2023-01-01",
+        "2023-01-01T00:00",
+    ])
     func rejectsWhatIsNotADate(_ text: String) {
         #expect(Day(text) == nil)
     }

@@ -61,7 +61,10 @@ import Testing
             - [Other](other.md)
             """
         let claims = render(md).claims
-        #expect(claims.map(\.kind) == [.paragraph, .paragraph, .listItem, .listItem, .listItem, .tableRow, .tableRow, .listItem])
+        #expect(
+            claims.map(\.kind) == [
+                .paragraph, .paragraph, .listItem, .listItem, .listItem, .tableRow, .tableRow, .listItem,
+            ])
         #expect(claims.map(\.isCited) == [true, false, true, false, false, true, false, false])
         #expect(claims[1].isLeadIn)
         #expect(claims[4].text == "Second cause")
@@ -70,7 +73,9 @@ import Testing
     }
 
     @Test func linksAreRecordedAndRewritten() {
-        let result = MarkdownRenderer.render(body: Array("See [K](hypokalemia.md#treatment) and ![x](img/a.png).\n".utf8), lineOffset: 0) {
+        let result = MarkdownRenderer.render(
+            body: Array("See [K](hypokalemia.md#treatment) and ![x](img/a.png).\n".utf8), lineOffset: 0
+        ) {
             url, isImage in isImage ? "/img/a.png" : "sourced:link:0"
         }
         #expect(result.links.map(\.destination) == ["hypokalemia.md#treatment", "img/a.png"])

@@ -44,7 +44,8 @@ struct ReferenceIndex: Sendable {
         }
 
         for located in bibliography {
-            entryOfBibliographyKey[located.reference.id] = entryOfBibliographyKey[located.reference.id]
+            entryOfBibliographyKey[located.reference.id] =
+                entryOfBibliographyKey[located.reference.id]
                 ?? entryIndex(for: located.reference)
         }
         for page in pages {

@@ -56,7 +56,8 @@ enum SiteChecks {
                 diagnostics.append(
                     Diagnostic(
                         file: page.file, position: located.position, rule: .duplicateReference,
-                        message: "reference '\(located.reference.id)' differs from the bibliography's entry of that key",
+                        message:
+                            "reference '\(located.reference.id)' differs from the bibliography's entry of that key",
                         hint: "remove it from the page to use the bibliography's, or give it another key"))
             }
         }

@@ -36,7 +36,9 @@ struct PageCitations: Sendable {
                     continue
                 }
                 sources.append(
-                    CitedSource(key: item.key, reference: reference, isPageReference: page[item.key] != nil, groups: [groupIndex]))
+                    CitedSource(
+                        key: item.key, reference: reference, isPageReference: page[item.key] != nil,
+                        groups: [groupIndex]))
                 numberOfKey[item.key] = sources.count
             }
         }

@@ -8,7 +8,14 @@ enum SiteSettingsDecoder {
         guard let file else { return (settings, []) }
         var reader = YAMLReader(file: file.path, lineOffset: 0)
         guard let text = String(validating: file.bytes, as: UTF8.self) else {
-            return (settings, [Diagnostic(file: file.path, position: .init(line: 1, column: 1), rule: .invalidEncoding, message: "site.yaml is not valid UTF-8")])
+            return (
+                settings,
+                [
+                    Diagnostic(
+                        file: file.path, position: .init(line: 1, column: 1), rule: .invalidEncoding,
+                        message: "site.yaml is not valid UTF-8")
+                ]
+            )
         }
         guard let root = reader.compose(text),
             let f = reader.mapping(
@@ -21,7 +28,8 @@ enum SiteSettingsDecoder {
         settings.language = reader.string(f["language"], "language") ?? settings.language
         settings.disclaimer = reader.string(f["disclaimer"], "disclaimer")
         if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
-            settings.reviewMaxAgeDays = reader.integer(review["max_age_days"], "max_age_days") ?? settings.reviewMaxAgeDays
+            settings.reviewMaxAgeDays =
+                reader.integer(review["max_age_days"], "max_age_days") ?? settings.reviewMaxAgeDays
             settings.reviewDashboard = reader.bool(review["dashboard"], "dashboard") ?? settings.reviewDashboard
         }
         if let node = f["publish"], let publish = reader.mapping(node, "publish", allowed: ["statuses"]) {

@@ -25,7 +25,8 @@ enum TopicDecoder {
             let fingerprint = reader.string(r["fingerprint"], "fingerprint")
             if let status = reader.choice(r["status"], "review status", as: ReviewStatus.self) {
                 review = .init(
-                    status: status, reviewers: reviewers, reviewed: reviewed, updated: updated, fingerprint: fingerprint)
+                    status: status, reviewers: reviewers, reviewed: reviewed, updated: updated, fingerprint: fingerprint
+                )
             } else if r["status"] == nil {
                 reader.report(
                     node, "review is missing the required field 'status'",

@@ -43,7 +43,8 @@ struct YAMLReader {
         _ node: Node, _ message: String, severity: Severity = .error, rule: Rule = .frontMatter, hint: String? = nil
     ) {
         diagnostics.append(
-            Diagnostic(file: file, position: position(node), severity: severity, rule: rule, message: message, hint: hint))
+            Diagnostic(
+                file: file, position: position(node), severity: severity, rule: rule, message: message, hint: hint))
     }
 
     mutating func append(_ diagnostic: Diagnostic) {

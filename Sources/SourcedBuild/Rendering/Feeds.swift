@@ -13,7 +13,8 @@ struct Feeds {
         if site.settings.reviewDashboard { urls.insert("review/", at: 2) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        let lastModified = Dictionary(published.map { ($0.path, $0.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
+        let lastModified = Dictionary(
+            published.map { ($0.path, $0.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
         for path in urls {
             xml += "  <url><loc>\((base + path).htmlEscaped)</loc>"
             if let day = lastModified[path] ?? nil { xml += "<lastmod>\(day)</lastmod>" }
@@ -25,8 +26,10 @@ struct Feeds {
     /// Atom feed of topics, newest `updated` first.
     func atom() -> String {
         func stamp(_ day: Day) -> String { "\(day)T00:00:00Z" }
-        let entries = published.map { page in (page, page.metadata.review.updated ?? page.metadata.review.reviewed ?? site.today) }
-            .sorted { ($0.1, $1.0.metadata.title) > ($1.1, $0.0.metadata.title) }
+        let entries = published.map { page in
+            (page, page.metadata.review.updated ?? page.metadata.review.reviewed ?? site.today)
+        }
+        .sorted { ($0.1, $1.0.metadata.title) > ($1.1, $0.0.metadata.title) }
         let newest = entries.first?.1 ?? site.today
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         xml += "  <title>\(site.settings.title.htmlEscaped)</title>\n"

@@ -148,11 +148,15 @@ struct PageViews {
                 "aliases": entry.keys.filter { "source-" + $0 != entry.anchor }.map { ["anchor": "source-" + $0] },
                 "formatted": ReferenceFormatter.html(r),
                 "type": r.type.rawValue,
-                "cited_by": entry.citedBy.compactMap { titles[$0] }.map { ["title": $0.metadata.title, "url": url(of: $0)] },
+                "cited_by": entry.citedBy.compactMap { titles[$0] }.map {
+                    ["title": $0.metadata.title, "url": url(of: $0)]
+                },
                 "cited": !entry.citedBy.isEmpty,
             ]
             if let doi = ReferenceFormatter.doiURL(r.doi) { model["doi_url"] = doi; model["doi"] = r.doi! }
-            if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) { model["pubmed_url"] = pubmed; model["pmid"] = r.pmid! }
+            if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) {
+                model["pubmed_url"] = pubmed; model["pmid"] = r.pmid!
+            }
             if let url = r.url { model["url"] = url }
             return model
         }

@@ -48,7 +48,10 @@ enum SiteRenderer {
                     let layout = views.layout(
                         title: page.metadata.title, description: page.metadata.summary, path: page.path,
                         section: "topic")
-                    return (index, OutputFile(page.path + "index.html", templates.page("topic", views.topic(page), layout: layout)))
+                    return (
+                        index,
+                        OutputFile(page.path + "index.html", templates.page("topic", views.topic(page), layout: layout))
+                    )
                 }
                 next += 1
             }
@@ -72,14 +75,16 @@ enum SiteRenderer {
                 "references/index.html",
                 templates.page(
                     "references", views.referenceIndex(published),
-                    layout: views.layout(title: "References", description: nil, path: "references/", section: "references"))))
+                    layout: views.layout(
+                        title: "References", description: nil, path: "references/", section: "references"))))
         if settings.reviewDashboard {
             files.append(
                 OutputFile(
                     "review/index.html",
                     templates.page(
                         "review", views.dashboard(),
-                        layout: views.layout(title: "Review dashboard", description: nil, path: "review/", section: "review"))))
+                        layout: views.layout(
+                            title: "Review dashboard", description: nil, path: "review/", section: "review"))))
         }
         let feeds = Feeds(site: site, published: published)
         files.append(OutputFile("sitemap.xml", feeds.sitemap()))

@@ -34,12 +34,15 @@ struct TemplateSet: Sendable {
         let missing = Self.required.filter { templates[$0] == nil }
         guard missing.isEmpty else {
             throw LoadFailure(
-                description: "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
+                description:
+                    "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
         library = MustacheLibrary(templates: templates)
         var isDirectory: ObjCBool = false
         let assets = "\(directory)/assets"
-        assetsDirectory = FileManager.default.fileExists(atPath: assets, isDirectory: &isDirectory) && isDirectory.boolValue ? assets : nil
+        assetsDirectory =
+            FileManager.default.fileExists(atPath: assets, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? assets : nil
     }
 
     /// Renders `template` with `context`, then places the result in the layout.
