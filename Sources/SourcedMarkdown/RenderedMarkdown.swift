@@ -11,6 +11,16 @@ public struct RenderedMarkdown: Sendable, Codable, Equatable {
     public var links: [Link]
     public var citationGroups: [CitationGroup]
     public var claims: [Claim]
+
+    public init(
+        html: String, headings: [Heading], links: [Link], citationGroups: [CitationGroup], claims: [Claim]
+    ) {
+        self.html = html
+        self.headings = headings
+        self.links = links
+        self.citationGroups = citationGroups
+        self.claims = claims
+    }
 }
 
 public struct Heading: Sendable, Codable, Equatable {
@@ -32,6 +42,11 @@ public struct Link: Sendable, Codable, Equatable {
 public struct CitationGroup: Sendable, Codable, Equatable {
     public var items: [CitationItem]
     public var position: TextPosition
+
+    public init(items: [CitationItem], position: TextPosition) {
+        self.items = items
+        self.position = position
+    }
 }
 
 public struct CitationItem: Sendable, Codable, Equatable {
@@ -39,6 +54,12 @@ public struct CitationItem: Sendable, Codable, Equatable {
     public var locator: String?
     /// Position of the `@` that starts the key.
     public var position: TextPosition
+
+    public init(key: String, locator: String?, position: TextPosition) {
+        self.key = key
+        self.locator = locator
+        self.position = position
+    }
 }
 
 /// A block that states something and so must cite a source (SPEC §3).

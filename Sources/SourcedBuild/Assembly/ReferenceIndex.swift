@@ -16,64 +16,69 @@ struct ReferenceIndex: Sendable {
         var citedBy: [String]
     }
 
-    private(set) var entries: [Entry] = []
-    /// Page path + key → index of its entry.
-    private var entryOfPageKey: [String: Int] = [:]
-    private var entryOfBibliographyKey: [String: Int] = [:]
+    let entries: [Entry]
+    /// Page path → key → index of its entry.
+    private let entryOfPageKey: [String: [String: Int]]
+    private let entryOfBibliographyKey: [String: Int]
 
     init(pages: [SitePage], bibliography: [LocatedReference]) {
-        var byIdentity: [String: Int] = [:]
-        var byKeyAndSource: [String: [(Reference, Int)]] = [:]
-
-        func entryIndex(for reference: Reference) -> Int {
-            for id in reference.identity {
-                if let index = byIdentity[id] {
-                    if !entries[index].keys.contains(reference.id) { entries[index].keys.append(reference.id) }
-                    for other in reference.identity { byIdentity[other] = byIdentity[other] ?? index }
-                    return index
-                }
+        var builder = Builder()
+        var bibliographyKeys: [String: Int] = [:]
+        for located in bibliography where bibliographyKeys[located.reference.id] == nil {
+            bibliographyKeys[located.reference.id] = builder.entryIndex(for: located.reference)
+        }
+        var pageKeys: [String: [String: Int]] = [:]
+        for page in pages {
+            let path = page.result.relativePath
+            var keys: [String: Int] = [:]
+            for located in page.metadata.references {
+                keys[located.reference.id] = builder.entryIndex(for: located.reference)
             }
-            if let same = byKeyAndSource[reference.id]?.first(where: { $0.0 == reference }) { return same.1 }
-            let suffix = (byKeyAndSource[reference.id]?.count ?? 0)
+            for cited in page.citations.sources {
+                guard let index = keys[cited.key] ?? bibliographyKeys[cited.key] else { continue }
+                if builder.entries[index].citedBy.last != path { builder.entries[index].citedBy.append(path) }
+            }
+            pageKeys[path] = keys
+        }
+        var list = builder.entries
+        for i in list.indices { list[i].citedBy.sort() }
+        // Sorted by first author then title, as a bibliography reads.
+        let sortKeys = list.map { ($0.reference.authors.first ?? $0.reference.title, $0.reference.title, $0.anchor) }
+        let order = list.indices.sorted { sortKeys[$0] < sortKeys[$1] }
+        var remap = [Int](repeating: 0, count: list.count)
+        for (newIndex, oldIndex) in order.enumerated() { remap[oldIndex] = newIndex }
+        entries = order.map { list[$0] }
+        entryOfPageKey = pageKeys.mapValues { $0.mapValues { remap[$0] } }
+        entryOfBibliographyKey = bibliographyKeys.mapValues { remap[$0] }
+    }
+
+    /// Assigns sources to entries as they are met.
+    private struct Builder {
+        var entries: [Entry] = []
+        var byIdentity: [String: Int] = [:]
+        /// Per key, the distinct sources seen under it and their entries.
+        var byKey: [String: [(Reference, Int)]] = [:]
+
+        mutating func entryIndex(for reference: Reference) -> Int {
+            for id in reference.identity {
+                guard let index = byIdentity[id] else { continue }
+                if !entries[index].keys.contains(reference.id) { entries[index].keys.append(reference.id) }
+                for other in reference.identity where byIdentity[other] == nil { byIdentity[other] = index }
+                return index
+            }
+            if let same = byKey[reference.id]?.first(where: { $0.0 == reference }) { return same.1 }
+            let suffix = byKey[reference.id]?.count ?? 0
             let anchor = "source-\(reference.id)" + (suffix == 0 ? "" : "-\(suffix + 1)")
             entries.append(Entry(anchor: anchor, reference: reference, keys: [reference.id], citedBy: []))
             let index = entries.count - 1
-            byKeyAndSource[reference.id, default: []].append((reference, index))
+            byKey[reference.id, default: []].append((reference, index))
             for id in reference.identity { byIdentity[id] = index }
             return index
         }
-
-        for located in bibliography {
-            entryOfBibliographyKey[located.reference.id] =
-                entryOfBibliographyKey[located.reference.id]
-                ?? entryIndex(for: located.reference)
-        }
-        for page in pages {
-            let path = page.result.relativePath
-            for located in page.metadata.references {
-                entryOfPageKey[path + "\u{0}" + located.reference.id] = entryIndex(for: located.reference)
-            }
-            for cited in page.citations.sources {
-                guard let index = entry(page: path, key: cited.key) else { continue }
-                if entries[index].citedBy.last != path { entries[index].citedBy.append(path) }
-            }
-        }
-        for i in entries.indices { entries[i].citedBy.sort() }
-        // Sorted by first author then title, as a bibliography reads.
-        let order = entries.indices.sorted { a, b in
-            let x = entries[a].reference, y = entries[b].reference
-            return (x.authors.first ?? x.title, x.title, entries[a].anchor)
-                < (y.authors.first ?? y.title, y.title, entries[b].anchor)
-        }
-        var remap = [Int](repeating: 0, count: entries.count)
-        for (newIndex, oldIndex) in order.enumerated() { remap[oldIndex] = newIndex }
-        entries = order.map { entries[$0] }
-        entryOfPageKey = entryOfPageKey.mapValues { remap[$0] }
-        entryOfBibliographyKey = entryOfBibliographyKey.mapValues { remap[$0] }
     }
 
     /// The entry a page's citation of `key` belongs to.
     func entry(page path: String, key: String) -> Int? {
-        entryOfPageKey[path + "\u{0}" + key] ?? entryOfBibliographyKey[key]
+        entryOfPageKey[path]?[key] ?? entryOfBibliographyKey[key]
     }
 }

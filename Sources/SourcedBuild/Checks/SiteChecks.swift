@@ -19,6 +19,7 @@ enum SiteChecks {
     }
 
     static func unknownCitations(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        guard !page.citations.unknown.isEmpty else { return [] }
         let known = page.metadata.references.map(\.reference.id) + site.bibliography.keys.sorted()
         return page.citations.unknown.map { item in
             let hint =

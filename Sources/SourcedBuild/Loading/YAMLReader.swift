@@ -24,7 +24,9 @@ struct YAMLReader {
             return nil
         }
         do {
-            return try Yams.compose(yaml: text)
+            // The basic resolver never runs Yams' tag regexes: values are read as written
+            // anyway, and resolving cost more than the rest of the page's work.
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             let (mark, problem) = Self.describe(error)
             report(line: mark?.line ?? 1, column: mark?.column ?? 1, "YAML syntax error: \(problem)")

@@ -7,6 +7,38 @@ enum PageParser {
     /// Placeholder href for a link to another topic, filled in once every page's URL is known.
     static func topicLinkPlaceholder(_ index: Int) -> String { "sourced:link:\(index)" }
 
+    /// Replaces each `href="sourced:link:N"` in `html` with `href="<url(N), escaped>"`.
+    static func fillTopicLinks(_ html: String, _ url: (Int) -> String) -> String {
+        let marker = Array("href=\"sourced:link:".utf8)
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        var copied = 0
+        while i + marker.count < bytes.count {
+            guard bytes[i] == marker[0], bytes[i..<(i + marker.count)].elementsEqual(marker) else {
+                i += 1
+                continue
+            }
+            var j = i + marker.count
+            var index = 0
+            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9") {
+                index = index * 10 + Int(bytes[j] - UInt8(ascii: "0"))
+                j += 1
+            }
+            guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {
+                i += 1
+                continue
+            }
+            out += bytes[copied..<i]
+            out += "href=\"\(url(index).htmlEscaped)\"".utf8
+            i = j + 1
+            copied = i
+        }
+        out += bytes[copied...]
+        return String(decoding: out, as: UTF8.self)
+    }
+
     static func parse(_ file: SourceFile, settings: SiteSettings) -> PageResult {
         var result = PageResult(
             file: file.path, relativePath: file.relativePath, metadata: nil, markdown: nil, links: [], diagnostics: [])

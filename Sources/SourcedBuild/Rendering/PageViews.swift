@@ -63,21 +63,16 @@ struct PageViews {
     /// The body HTML with citation markers and topic-link placeholders filled in.
     func fillBody(_ page: SitePage) -> String {
         let groups = page.markdown.citationGroups
-        var html = CitationPlaceholder.fill(page.markdown.html) { index in
+        let html = CitationPlaceholder.fill(page.markdown.html) { index in
             index < groups.count ? CitationMarkup.html(for: groups[index], index: index, citations: page.citations) : ""
         }
-        for (i, target) in page.result.links.enumerated() {
-            guard case .topic(let path, let fragment) = target else { continue }
-            let href: String
-            if let target = site.page(atPath: path) {
-                href = url(of: target) + (fragment.map { "#" + $0 } ?? "")
-            } else {
-                href = "#"
-            }
-            html = html.replacingFirst(
-                "href=\"\(PageParser.topicLinkPlaceholder(i))\"", with: "href=\"\(href.htmlEscaped)\"")
+        guard page.result.links.contains(where: { if case .topic = $0 { true } else { false } }) else { return html }
+        return PageParser.fillTopicLinks(html) { index in
+            guard index < page.result.links.count, case .topic(let path, let fragment) = page.result.links[index],
+                let target = site.page(atPath: path)
+            else { return "#" }
+            return url(of: target) + (fragment.map { "#" + $0 } ?? "")
         }
-        return html
     }
 
     private func referenceItem(_ r: Reference, key: String, number: Int, page: SitePage, groups: [Int])
@@ -188,12 +183,5 @@ struct PageViews {
             ["status": status.rawValue, "label": status.label, "count": site.pages.count { $0.badge == status }]
         }
         return ["rows": rows, "counts": counts, "today": site.today.description, "root": root]
-    }
-}
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = firstRange(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
     }
 }
