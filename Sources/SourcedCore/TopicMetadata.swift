@@ -8,6 +8,8 @@ public struct TopicMetadata: Sendable, Codable, Equatable {
     public var audience: String?
     public var review: Review
     public var references: [LocatedReference]
+    /// Where each field's value was written, by dotted name (`slug`, `review.reviewed`).
+    public var positions: [String: TextPosition] = [:]
 
     public struct Review: Sendable, Codable, Equatable {
         public var status: ReviewStatus

@@ -4,7 +4,7 @@ import SourcedCore
 ///
 /// cmark's lines are right but its columns count bytes and drift on continuation lines,
 /// so columns are always recomputed here from the source line itself.
-struct SourceLines {
+final class SourceLines {
     private let bytes: [UInt8]
     private var starts: [Int] = [0]
     /// File line of the body's first line, minus one.
@@ -30,21 +30,38 @@ struct SourceLines {
     /// File position of byte `byteIndex` (0-based, within the line) of body line `cmarkLine`.
     func position(cmarkLine: Int, byteIndex: Int) -> TextPosition {
         let line = line(cmarkLine)
-        let prefix = line.prefix(max(0, byteIndex))
-        let column = prefix.reduce(1) { count, b in (b & 0xC0) == 0x80 ? count : count + 1 }
+        let target = min(max(0, byteIndex), line.count)
+        // Positions are asked for in reading order, so continue from the last one on the
+        // same line: on a 5 MB one-line paragraph, counting from the start each time is quadratic.
+        var (from, column) = (0, 1)
+        if let last = lastPosition, last.line == cmarkLine, last.byteIndex <= target {
+            (from, column) = (last.byteIndex, last.column)
+        }
+        for b in line[(line.startIndex + from)..<(line.startIndex + target)] where (b & 0xC0) != 0x80 {
+            column += 1
+        }
+        lastPosition = (cmarkLine, target, column)
         return TextPosition(line: cmarkLine + lineOffset, column: column)
     }
 
+    private var lastPosition: (line: Int, byteIndex: Int, column: Int)?
+
     /// Byte offset of `needle` in body line `cmarkLine`, searching from `from`.
     func find(_ needle: ArraySlice<UInt8>, inLine cmarkLine: Int, from: Int) -> Int? {
-        let line = Array(line(cmarkLine))
-        guard !needle.isEmpty, needle.count <= line.count else { return nil }
-        let first = needle.first!
-        var i = max(0, from)
-        while i + needle.count <= line.count {
-            if line[i] == first, line[i..<(i + needle.count)].elementsEqual(needle) { return i }
+        let line = line(cmarkLine)
+        guard let first = needle.first, needle.count <= line.count else { return nil }
+        var i = line.startIndex + max(0, from)
+        let last = line.endIndex - needle.count
+        while i <= last {
+            if line[i] == first, line[i..<(i + needle.count)].elementsEqual(needle) { return i - line.startIndex }
             i += 1
         }
         return nil
+    }
+
+    /// The byte before offset `index` of body line `cmarkLine`, if any.
+    func byte(before index: Int, inLine cmarkLine: Int) -> UInt8? {
+        let line = line(cmarkLine)
+        return index > 0 && index <= line.count ? line[line.startIndex + index - 1] : nil
     }
 }

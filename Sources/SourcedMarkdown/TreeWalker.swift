@@ -136,24 +136,23 @@ struct TreeWalker {
         let original = literal(node)
         let text = CitationPlaceholder.stripMarkers(original)
         appendText(text)
-        let matches = CitationScanner.scan(text.utf8)
+        let bytes = Array(text.utf8)
+        let matches = CitationScanner.scan(bytes)
+        guard !matches.isEmpty || text != original else { return }
         var line = Int(cmark_node_get_start_line(node))
         if line == 0 { line = currentBlockLine }  // autolink splits leave 0:0
         let nodeColumn = Int(cmark_node_get_start_column(node))
 
-        var rewritten = ""
-        var last = text.utf8.startIndex
-        let bytes = Array(text.utf8)
+        var rewritten: [UInt8] = []
+        rewritten.reserveCapacity(bytes.count)
+        var copied = 0
         for match in matches {
             let groupBytes = bytes[match.range]
-            let cursor = searchCursor[line] ?? 0
-            let found = source.find(groupBytes, inLine: line, from: cursor)
+            let found = source.find(groupBytes, inLine: line, from: searchCursor[line] ?? 0)
             if let found {
                 searchCursor[line] = found + groupBytes.count
                 // cmark decodes `\[` to `[`; an escaped bracket is text, not a citation.
-                if found > 0, source.line(line)[source.line(line).startIndex + found - 1] == UInt8(ascii: "\\") {
-                    continue
-                }
+                if source.byte(before: found, inLine: line) == UInt8(ascii: "\\") { continue }
             }
             let groupStart = found ?? max(0, nodeColumn - 1)
             let items = match.items.map { item in
@@ -165,16 +164,14 @@ struct TreeWalker {
             let index = citationGroups.count
             citationGroups.append(
                 CitationGroup(items: items, position: source.position(cmarkLine: line, byteIndex: groupStart)))
-            let start = text.utf8.index(text.utf8.startIndex, offsetBy: match.range.lowerBound)
-            let end = text.utf8.index(text.utf8.startIndex, offsetBy: match.range.upperBound)
-            rewritten += String(text[last..<start])
-            rewritten += CitationPlaceholder.marker(index)
-            last = end
+            rewritten += bytes[copied..<match.range.lowerBound]
+            rewritten += CitationPlaceholder.marker(index).utf8
+            copied = match.range.upperBound
             if let claim = currentClaim { claims[claim].isCited = true }
         }
-        if last != text.utf8.startIndex || text != original {
-            rewritten += String(text[last...])
-            cmark_node_set_literal(node, rewritten)
+        if copied > 0 || text != original {
+            rewritten += bytes[copied...]
+            cmark_node_set_literal(node, String(decoding: rewritten, as: UTF8.self))
         }
     }
 

@@ -92,7 +92,7 @@ import Testing
             lines == [
                 "Content/topics/a.md:1:1: error: slug 'a' is also used by Content/topics/d.md [duplicate-slug]",
                 "Content/topics/c.md:2:1: error: front matter is missing the required field 'title' [front-matter]",
-                "Content/topics/d.md:1:1: error: slug 'a' is also used by Content/topics/a.md [duplicate-slug]",
+                "Content/topics/d.md:3:7: error: slug 'a' is also used by Content/topics/a.md [duplicate-slug]",
                 "Content/topics/d.md:9:12: error: link to 'missing.md': no such page [broken-link]",
                 "Content/topics/e.md:3:1: error: the page is not valid UTF-8 [invalid-encoding]",
                 "Content/topics/f.md:8:8: error: unknown citation key 'shraed' [unknown-citation]",

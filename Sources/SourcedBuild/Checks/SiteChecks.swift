@@ -72,7 +72,8 @@ enum SiteChecks {
             return pages.map { page in
                 let others = pages.filter { $0.file != page.file }.map(\.file).joined(separator: ", ")
                 return Diagnostic(
-                    file: page.file, position: .init(line: 1, column: 1), rule: .duplicateSlug,
+                    file: page.file, position: page.metadata.positions["slug"] ?? .init(line: 1, column: 1),
+                    rule: .duplicateSlug,
                     message: "slug '\(slug)' is also used by \(others)",
                     hint: "set a distinct 'slug:' in the front matter")
             }
@@ -159,7 +160,10 @@ enum SiteChecks {
             } ?? "approved page has no 'reviewed' date"
         return [
             Diagnostic(
-                file: page.file, position: .init(line: 1, column: 1), rule: .reviewOverdue, message: message,
+                file: page.file,
+                position: page.metadata.positions["review.reviewed"] ?? page.metadata.positions["review.status"]
+                    ?? .init(line: 1, column: 1),
+                rule: .reviewOverdue, message: message,
                 hint: "review the page and record it with 'sourced approve'")
         ]
     }

@@ -16,8 +16,11 @@ enum TopicDecoder {
         if let slug, let node = f["slug"], !isValidSlug(slug) {
             reader.report(node, "slug '\(slug)' may hold only lower-case letters, digits, '-' and '_'")
         }
+        var positions: [String: TextPosition] = [:]
+        for (key, node) in f { positions[key] = reader.position(node) }
         var review: TopicMetadata.Review?
         if let node = f["review"], let r = reader.mapping(node, "review", allowed: reviewFields) {
+            for (key, node) in r { positions["review." + key] = reader.position(node) }
             // Every field is read even when the status is bad, so all problems show at once.
             let reviewers = reader.stringList(r["reviewers"], "reviewers")
             let reviewed = reader.day(r["reviewed"], "reviewed")
@@ -38,7 +41,7 @@ enum TopicDecoder {
         let references = ReferenceDecoder.decodeList(f["references"], reader: &reader)
         reportDuplicateKeys(references, reader: &reader)
 
-        let metadata = TopicMetadata(
+        var metadata = TopicMetadata(
             title: title ?? "",
             question: reader.string(f["question"], "question"),
             summary: reader.string(f["summary"], "summary"),
@@ -47,6 +50,7 @@ enum TopicDecoder {
             audience: reader.string(f["audience"], "audience"),
             review: review ?? .init(status: .draft),
             references: references)
+        metadata.positions = positions
         let valid = title != nil && review != nil
         return (valid ? metadata : nil, reader.diagnostics)
     }
