@@ -155,6 +155,8 @@ struct TreeWalker {
                 if source.byte(before: found, inLine: line) == UInt8(ascii: "\\") { continue }
             }
             let groupStart = found ?? max(0, nodeColumn - 1)
+            // The group's position first: positions are cheapest asked for left to right.
+            let groupPosition = source.position(cmarkLine: line, byteIndex: groupStart)
             let items = match.items.map { item in
                 CitationItem(
                     key: item.key, locator: item.locator,
@@ -163,7 +165,7 @@ struct TreeWalker {
             }
             let index = citationGroups.count
             citationGroups.append(
-                CitationGroup(items: items, position: source.position(cmarkLine: line, byteIndex: groupStart)))
+                CitationGroup(items: items, position: groupPosition))
             rewritten += bytes[copied..<match.range.lowerBound]
             rewritten += CitationPlaceholder.marker(index).utf8
             copied = match.range.upperBound

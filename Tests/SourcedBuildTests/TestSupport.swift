@@ -15,6 +15,11 @@ struct TempSite {
         for (path, text) in files { try write(path, text) }
     }
 
+    /// A folder that already exists (it is not removed or filled).
+    init(existing root: URL) {
+        self.root = root
+    }
+
     func write(_ path: String, _ text: String) throws {
         try write(path, bytes: Array(text.utf8))
     }

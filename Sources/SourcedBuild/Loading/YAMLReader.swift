@@ -180,22 +180,30 @@ func nearest(_ word: String, in candidates: some Sequence<String>) -> String? {
     var best: (String, Int)?
     for candidate in candidates {
         let distance = editDistance(word.lowercased(), candidate.lowercased())
-        if distance <= max(2, word.count / 3), distance < (best?.1 ?? .max) { best = (candidate, distance) }
+        if distance <= max(1, word.count / 3), distance < word.count, distance < (best?.1 ?? .max) {
+            best = (candidate, distance)
+        }
     }
     return best?.0
 }
 
+/// Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`.
 func editDistance(_ a: String, _ b: String) -> Int {
     let a = Array(a.unicodeScalars)
     let b = Array(b.unicodeScalars)
     if a.isEmpty { return b.count }
-    var previous = Array(0...b.count)
+    if b.isEmpty { return a.count }
+    var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+    for i in 0...a.count { d[i][0] = i }
+    for j in 0...b.count { d[0][j] = j }
     for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in stride(from: 1, through: b.count, by: 1) {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        for j in 1...b.count {
+            let cost = a[i - 1] == b[j - 1] ? 0 : 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+            }
         }
-        previous = current
     }
-    return previous[b.count]
+    return d[a.count][b.count]
 }
