@@ -31,17 +31,12 @@ struct Check: AsyncParsableCommand {
         }
         var diagnostics = outcome.diagnostics
         if !pages.isEmpty {
-            let wanted = Set(pages.map(Self.normalise))
-            diagnostics = diagnostics.filter { wanted.contains(Self.normalise($0.file)) }
+            let wanted = Set(pages.map(Pipeline.normalisedPath))
+            diagnostics = diagnostics.filter { wanted.contains(Pipeline.normalisedPath($0.file)) }
         }
         print(DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format), terminator: "")
         if diagnostics.errorCount > 0 || (strict && diagnostics.warningCount > 0) {
             throw ExitCode(1)
         }
-    }
-
-    /// `./Content//a.md` and `Content/a.md` name the same file.
-    static func normalise(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
     }
 }

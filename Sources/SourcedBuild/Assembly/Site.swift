@@ -31,6 +31,8 @@ struct SitePage: Sendable {
     var citations: PageCitations
     var badge: BadgeStatus
     var isPublished: Bool
+    /// The fingerprint of the page as it is now (see `Fingerprint`).
+    var fingerprint: String
 
     var file: String { result.file }
     var anchors: Set<String> { Set(markdown.headings.map(\.anchor)) }
@@ -57,11 +59,15 @@ enum SiteAssembler {
             }
             let citations = PageCitations(
                 groups: markdown.citationGroups, pageReferences: metadata.references, bibliography: byKey)
-            let badge = ReviewPolicy.badge(for: metadata.review, settings: settings, today: today)
+            let fingerprint = Fingerprint.of(
+                bodyDigest: result.bodyDigest ?? "", sources: citations.sources.map { ($0.key, $0.reference) })
+            let badge = ReviewPolicy.badge(
+                for: metadata.review, settings: settings, today: today, fingerprint: fingerprint)
             pages.append(
                 SitePage(
                     result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
-                    badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status)))
+                    badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status),
+                    fingerprint: fingerprint))
         }
         var site = Site(
             settings: settings, today: today, bibliography: byKey, bibliographyOrder: bibliography, pages: pages,
@@ -74,12 +80,18 @@ enum SiteAssembler {
 
 /// Review ageing: when an approval counts as overdue.
 enum ReviewPolicy {
-    static func badge(for review: TopicMetadata.Review, settings: SiteSettings, today: Day) -> BadgeStatus {
+    /// An approval whose recorded fingerprint no longer matches shows as changed; one that is
+    /// too old shows as overdue.
+    static func badge(for review: TopicMetadata.Review, settings: SiteSettings, today: Day, fingerprint: String)
+        -> BadgeStatus
+    {
         switch review.status {
         case .draft: return .draft
         case .submitted: return .submitted
         case .inReview: return .inReview
-        case .approved: return isOverdue(review, settings: settings, today: today) ? .overdue : .approved
+        case .approved:
+            if let recorded = review.fingerprint, recorded != fingerprint { return .changed }
+            return isOverdue(review, settings: settings, today: today) ? .overdue : .approved
         }
     }
 

@@ -14,6 +14,7 @@ enum SiteChecks {
             diagnostics += links(page, site)
             diagnostics += uncitedClaims(page, site.settings)
             diagnostics += reviewAge(page, site)
+            diagnostics += approvalCurrency(page)
         }
         return diagnostics
     }
@@ -165,6 +166,18 @@ enum SiteChecks {
                     ?? .init(line: 1, column: 1),
                 rule: .reviewOverdue, message: message,
                 hint: "review the page and record it with 'sourced approve'")
+        ]
+    }
+
+    static func approvalCurrency(_ page: SitePage) -> [Diagnostic] {
+        guard page.badge == .changed else { return [] }
+        return [
+            Diagnostic(
+                file: page.file,
+                position: page.metadata.positions["review.fingerprint"] ?? .init(line: 1, column: 1),
+                rule: .changedSinceApproval,
+                message: "the page or a source it cites has changed since it was approved",
+                hint: "review the changes and approve again with 'sourced approve \(page.file) --reviewer NAME'")
         ]
     }
 

@@ -41,7 +41,8 @@ enum PageParser {
 
     static func parse(_ file: SourceFile, settings: SiteSettings) -> PageResult {
         var result = PageResult(
-            file: file.path, relativePath: file.relativePath, metadata: nil, markdown: nil, links: [], diagnostics: [])
+            file: file.path, relativePath: file.relativePath, metadata: nil, markdown: nil, links: [], diagnostics: [],
+            bodyDigest: nil)
         guard String(validating: file.bytes, as: UTF8.self) != nil else {
             result.diagnostics.append(invalidEncoding(file))
             return result
@@ -64,6 +65,7 @@ enum PageParser {
         let (metadata, diagnostics) = TopicDecoder.decode(split.yaml, file: file.path, lineOffset: split.yamlLineOffset)
         result.metadata = metadata
         result.diagnostics += diagnostics
+        result.bodyDigest = Fingerprint.bodyDigest(split.body)
 
         let directory = file.relativePath.split(separator: "/").dropLast().map(String.init)
         var targets: [LinkTarget] = []

@@ -14,6 +14,8 @@ public struct PageResult: Sendable, Codable {
     /// One per `markdown.links` entry, in the same order.
     public var links: [LinkTarget]
     public var diagnostics: [Diagnostic]
+    /// Hex SHA-256 of the normalised body, for approval fingerprints.
+    public var bodyDigest: String?
 
     /// The URL slug: the front matter's, else the file name without `.md`.
     public var slug: String {

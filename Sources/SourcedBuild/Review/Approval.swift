@@ -1,0 +1,61 @@
+import Foundation
+import SourcedCore
+
+/// What `approve` did.
+public struct ApprovalOutcome: Sendable {
+    /// The page's own diagnostics; any error means nothing was written.
+    public var diagnostics: [Diagnostic]
+    public var approved: Bool
+    public var fingerprint: String?
+}
+
+extension Pipeline {
+    /// Records a completed review of one page (SPEC §5): checks the whole site, refuses a page
+    /// with errors, then rewrites only the review lines of its front matter.
+    public static func approve(page: String, reviewer: String, content: String, today: Day) async throws
+        -> ApprovalOutcome
+    {
+        let (site, outcome) = try await assembleAndCheck(content: content, today: today)
+        let wanted = normalisedPath(page)
+        let own = outcome.diagnostics.filter { normalisedPath($0.file) == wanted }
+        guard let target = site.pages.first(where: { normalisedPath($0.file) == wanted }) else {
+            if site.unreadable.contains(where: { normalisedPath($0.file) == wanted }) {
+                return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
+            }
+            throw LoadError(description: "'\(page)' is not a topic page in '\(content)'")
+        }
+        guard own.errorCount == 0 else {
+            return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
+        }
+        guard let data = FileManager.default.contents(atPath: target.file) else {
+            throw LoadError(description: "cannot read '\(target.file)'")
+        }
+        var editor = try FrontMatterEditor(Array(data))
+        try editor.approve(reviewer: reviewer, date: today, fingerprint: target.fingerprint)
+        try writeReplacing(target.file, Data(editor.bytes))
+        let remaining = own.filter { $0.rule != .changedSinceApproval && $0.rule != .reviewOverdue }
+        return ApprovalOutcome(diagnostics: remaining, approved: true, fingerprint: target.fingerprint)
+    }
+
+    /// `./Content//a.md` and `Content/a.md` name the same file.
+    public static func normalisedPath(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
+    }
+
+    /// Writes beside the file and renames over it, so a crash never leaves half a page.
+    private static func writeReplacing(_ path: String, _ data: Data) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).sourced-\(ProcessInfo.processInfo.processIdentifier)")
+        try data.write(to: temporary)
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let permissions = attributes[.posixPermissions]
+        {
+            try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
+        }
+        guard rename(temporary.path, path) == 0 else {
+            try? FileManager.default.removeItem(at: temporary)
+            throw LoadError(description: "cannot replace '\(path)': \(String(cString: strerror(errno)))")
+        }
+    }
+}
