@@ -34,7 +34,8 @@ public enum Pipeline {
         guard outcome.diagnostics.errorCount == 0 else {
             return BuildOutcome(check: outcome, wrote: false, publishedCount: published, fileCount: 0)
         }
-        let files = try await SiteRenderer.render(site, templates: templateSet, contentDirectory: content)
+        let files = try await SiteRenderer.render(
+            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content)
         try OutputWriter.write(files, to: output)
         return BuildOutcome(check: outcome, wrote: true, publishedCount: published, fileCount: files.count)
     }

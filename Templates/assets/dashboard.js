@@ -1,15 +1,27 @@
-// Status filters for the review dashboard; works on the static page.
+// Status and reviewer filters for the review dashboard; works on the static page.
 (function () {
   "use strict";
   var buttons = document.querySelectorAll(".filters .filter");
+  var select = document.getElementById("reviewer-filter");
   var rows = document.querySelectorAll(".review-table tbody tr");
+  var status = "all";
+
+  function apply() {
+    var reviewer = select ? select.value : "";
+    rows.forEach(function (row) {
+      var names = (row.getAttribute("data-reviewers") || "").split("\n");
+      var statusOK = status === "all" || row.getAttribute("data-status") === status;
+      var reviewerOK = !reviewer || names.indexOf(reviewer) !== -1;
+      row.hidden = !(statusOK && reviewerOK);
+    });
+  }
+
   buttons.forEach(function (button) {
     button.addEventListener("click", function () {
-      var wanted = button.getAttribute("data-filter");
+      status = button.getAttribute("data-filter");
       buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
-      rows.forEach(function (row) {
-        row.hidden = wanted !== "all" && row.getAttribute("data-status") !== wanted;
-      });
+      apply();
     });
   });
+  if (select) select.addEventListener("change", apply);
 })();

@@ -158,8 +158,9 @@ struct PageViews {
         return ["entries": entries, "count": entries.count, "root": root]
     }
 
-    /// Every page, overdue and changed first, then by how far from approval, then by title.
-    func dashboard() -> [String: Any] {
+    /// Every page, overdue and changed first, then by how far from approval, then by title;
+    /// with what still blocks each page's approval.
+    func dashboard(diagnostics: [Diagnostic]) -> [String: Any] {
         func rank(_ badge: BadgeStatus) -> Int {
             switch badge {
             case .overdue, .changed: 0
@@ -169,19 +170,46 @@ struct PageViews {
             case .approved: 4
             }
         }
+        let byFile = Dictionary(grouping: diagnostics, by: \.file)
         let pages = site.pages.sorted {
             (rank($0.badge), $0.metadata.title, $0.file) < (rank($1.badge), $1.metadata.title, $1.file)
         }
         let rows = pages.map { page -> [String: Any] in
             var row = listing(page)
+            let own = byFile[page.file] ?? []
             row["file"] = page.file
             row["published"] = page.isPublished
             row["status"] = page.badge.rawValue
+            row["reviewer_keys"] = page.metadata.review.reviewers.joined(separator: "\n")
+            row["blockers"] = own.map {
+                [
+                    "location": "\($0.position.line):\($0.position.column)", "severity": $0.severity.rawValue,
+                    "rule": $0.rule.rawValue, "message": $0.message,
+                ]
+            }
+            row["has_blockers"] = !own.isEmpty
+            row["blocker_summary"] = Self.blockerSummary(own)
             return row
         }
         let counts = BadgeStatus.allCases.map { status in
             ["status": status.rawValue, "label": status.label, "count": site.pages.count { $0.badge == status }]
         }
-        return ["rows": rows, "counts": counts, "today": site.today.description, "root": root]
+        let reviewers = Set(site.pages.flatMap(\.metadata.review.reviewers)).sorted().map { ["name": $0] }
+        return [
+            "rows": rows, "counts": counts, "reviewers": reviewers, "today": site.today.description, "root": root,
+        ]
+    }
+
+    /// "2 errors, 1 uncited claim" — what stands between a page and its approval.
+    static func blockerSummary(_ diagnostics: [Diagnostic]) -> String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let uncited = diagnostics.count { $0.rule == .uncitedClaim }
+        let errors = diagnostics.count { $0.severity == .error && $0.rule != .uncitedClaim }
+        let warnings = diagnostics.count { $0.severity == .warning && $0.rule != .uncitedClaim }
+        var parts: [String] = []
+        if errors > 0 { parts.append(plural(errors, "error")) }
+        if uncited > 0 { parts.append(plural(uncited, "uncited claim")) }
+        if warnings > 0 { parts.append(plural(warnings, "warning")) }
+        return parts.joined(separator: ", ")
     }
 }

@@ -31,7 +31,9 @@ struct OutputFile: Sendable {
 
 /// Turns an assembled, checked site into its files (SPEC §7).
 enum SiteRenderer {
-    static func render(_ site: Site, templates: TemplateSet, contentDirectory: String) async throws -> [OutputFile] {
+    static func render(_ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String)
+        async throws -> [OutputFile]
+    {
         let published = site.pages.filter(\.isPublished)
         let views = PageViews(site: site)
         var files: [OutputFile] = []
@@ -82,7 +84,7 @@ enum SiteRenderer {
                 OutputFile(
                     "review/index.html",
                     templates.page(
-                        "review", views.dashboard(),
+                        "review", views.dashboard(diagnostics: diagnostics),
                         layout: views.layout(
                             title: "Review dashboard", description: nil, path: "review/", section: "review"))))
         }
