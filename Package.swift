@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,15 +32,30 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "SourcedPreview",
+            dependencies: [
+                "SourcedBuild",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .executableTarget(
             name: "sourced",
             dependencies: [
                 "SourcedBuild",
+                "SourcedPreview",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SourcedMarkdownTests", dependencies: ["SourcedMarkdown"]),
         .testTarget(name: "SourcedCoreTests", dependencies: ["SourcedCore"]),
+        .testTarget(
+            name: "SourcedPreviewTests",
+            dependencies: [
+                "SourcedPreview",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "SourcedBuildTests",
             dependencies: ["SourcedBuild", "sourced"],

@@ -7,7 +7,7 @@ import SourcedCore
 struct Sourced: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and check a knowledge base whose every claim cites a listed source.",
-        subcommands: [Build.self, Check.self, Approve.self]
+        subcommands: [Build.self, Check.self, Serve.self, Approve.self]
     )
 }
 

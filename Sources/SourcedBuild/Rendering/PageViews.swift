@@ -53,6 +53,10 @@ struct PageViews {
             "toc": page.markdown.headings.filter { $0.level == 2 }.map { ["text": $0.text, "anchor": $0.anchor] },
             "root": root,
         ]
+        if !page.isPublished {
+            model["unpublished"] =
+                "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'."
+        }
         if let question = m.question { model["question"] = question }
         if let summary = m.summary { model["summary"] = summary }
         if let audience = m.audience { model["audience"] = audience }

@@ -31,10 +31,11 @@ struct OutputFile: Sendable {
 
 /// Turns an assembled, checked site into its files (SPEC §7).
 enum SiteRenderer {
-    static func render(_ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String)
-        async throws -> [OutputFile]
-    {
-        let published = site.pages.filter(\.isPublished)
+    static func render(
+        _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
+        includeUnpublished: Bool = false
+    ) async throws -> [OutputFile] {
+        let published = includeUnpublished ? site.pages : site.pages.filter(\.isPublished)
         let views = PageViews(site: site)
         var files: [OutputFile] = []
 

@@ -1,0 +1,161 @@
+import Foundation
+import Hummingbird
+import SourcedBuild
+import SourcedCore
+
+/// `sourced serve`: the site built in memory, served on loopback with live reload.
+public enum PreviewServer {
+    public struct Options: Sendable {
+        public var content: String
+        public var templates: String
+        public var host: String
+        public var port: Int
+        /// The "today" of each rebuild.
+        public var today: @Sendable () -> Day
+        /// How often the folders are looked at for changes.
+        public var pollInterval: Duration
+
+        public init(
+            content: String, templates: String, host: String, port: Int, today: @escaping @Sendable () -> Day,
+            pollInterval: Duration = .milliseconds(100)
+        ) {
+            self.content = content
+            self.templates = templates
+            self.host = host
+            self.port = port
+            self.today = today
+            self.pollInterval = pollInterval
+        }
+    }
+
+    /// Builds, serves and rebuilds on every change until cancelled.
+    public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
+        let state = PreviewState(
+            await Pipeline.preview(content: options.content, templates: options.templates, today: options.today()))
+        await report(state, log: log, elapsed: nil)
+        let app = application(state: state, host: options.host, port: options.port) { port in
+            log("Serving http://\(options.host):\(port)/ — every review status shown; Ctrl-C stops")
+        }
+        let watcher = ChangeWatcher(folders: [options.content, options.templates])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService() }
+            group.addTask {
+                for await _ in watcher.changes(every: options.pollInterval) {
+                    let start = ContinuousClock.now
+                    let snapshot = await Pipeline.preview(
+                        content: options.content, templates: options.templates, today: options.today())
+                    await state.update(snapshot)
+                    await report(state, log: log, elapsed: ContinuousClock.now - start)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private static func report(_ state: PreviewState, log: @Sendable (String) -> Void, elapsed: Duration?) async {
+        let snapshot = await state.snapshot
+        let timing = elapsed.map { " in \(Int($0 / .milliseconds(1))) ms" } ?? ""
+        if let failure = snapshot.failure {
+            log("Rebuilt\(timing): \(failure)")
+        } else {
+            log(
+                "Rebuilt\(timing): \(snapshot.pageCount) pages, \(snapshot.diagnostics.errorCount) errors, "
+                    + "\(snapshot.diagnostics.warningCount) warnings")
+        }
+    }
+
+    /// The Hummingbird application serving `state`; the tests drive it in-process.
+    public static func application(
+        state: PreviewState, host: String = "127.0.0.1", port: Int = 8080,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.get(RouterPath(PreviewPages.eventsPath)) { _, _ in await events(state) }
+        router.get(RouterPath(PreviewPages.scriptPath)) { _, _ in
+            Response(
+                status: .ok, headers: headers(type: "text/javascript; charset=utf-8"),
+                body: .init(byteBuffer: ByteBuffer(string: PreviewPages.reloadScript)))
+        }
+        router.get("/") { request, _ in await respond(to: request.uri.path, state: state) }
+        router.get("**") { request, _ in await respond(to: request.uri.path, state: state) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "sourced-preview"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) })
+    }
+
+    static func respond(to path: String, state: PreviewState) async -> Response {
+        let snapshot = await state.snapshot
+        switch SitePath.resolve(path, root: snapshot.rootPath, files: snapshot.files) {
+        case .redirect(let location):
+            var fields = headers(type: "text/plain; charset=utf-8")
+            fields[.location] = location
+            return Response(status: .movedPermanently, headers: fields)
+        case .notFound:
+            if snapshot.hasErrors, isPage(path) { return overlay(snapshot) }
+            return html(PreviewPages.notFound(path, root: snapshot.rootPath), status: .notFound)
+        case .file(let key):
+            guard var bytes = read(snapshot.files[key]!) else {
+                return html(PreviewPages.notFound(path, root: snapshot.rootPath), status: .notFound)
+            }
+            let type = ContentTypes.type(forPath: key)
+            if type.hasPrefix("text/html") {
+                if snapshot.hasErrors { return overlay(snapshot) }
+                bytes = PreviewPages.injectingReload(into: bytes)
+            }
+            return Response(
+                status: .ok, headers: headers(type: type), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
+
+    private static func overlay(_ snapshot: SiteSnapshot) -> Response {
+        html(PreviewPages.overlay(snapshot), status: .ok)
+    }
+
+    private static func html(_ text: String, status: HTTPResponse.Status) -> Response {
+        let bytes = PreviewPages.injectingReload(into: Array(text.utf8))
+        return Response(
+            status: status, headers: headers(type: "text/html; charset=utf-8"),
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Paths a browser navigates to, as opposed to assets a page loads.
+    private static func isPage(_ path: String) -> Bool {
+        let last = path.split(separator: "/").last ?? ""
+        return path.hasSuffix("/") || last.hasSuffix(".html") || !last.contains(".")
+    }
+
+    private static func headers(type: String) -> HTTPFields {
+        [.contentType: type, .cacheControl: "no-store", HTTPFields.Element.Name("X-Content-Type-Options")!: "nosniff"]
+    }
+
+    /// A copied file is read when served, and only if it is still a regular file.
+    private static func read(_ file: SiteSnapshot.File) -> [UInt8]? {
+        switch file {
+        case .bytes(let bytes):
+            return bytes
+        case .copy(let path):
+            guard let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType,
+                type == .typeRegular, let data = FileManager.default.contents(atPath: path)
+            else { return nil }
+            return Array(data)
+        }
+    }
+
+    /// Server-sent events: one `reload` event per rebuild.
+    static func events(_ state: PreviewState) async -> Response {
+        let stream = await state.subscribe()
+        var fields = headers(type: "text/event-stream")
+        fields[.connection] = "keep-alive"
+        return Response(
+            status: .ok, headers: fields,
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                for await generation in stream {
+                    try await writer.write(ByteBuffer(string: "event: reload\ndata: \(generation)\n\n"))
+                }
+                try await writer.finish(nil)
+            })
+    }
+}

@@ -1,0 +1,37 @@
+import SourcedBuild
+
+/// The site the preview serves now, and the browsers waiting to hear it changed.
+public actor PreviewState {
+    public private(set) var snapshot: SiteSnapshot
+    /// Bumped on every rebuild; sent to browsers as a reload event.
+    public private(set) var generation = 0
+    private var listeners: [Int: AsyncStream<Int>.Continuation] = [:]
+    private var nextListener = 0
+
+    public init(_ snapshot: SiteSnapshot) {
+        self.snapshot = snapshot
+    }
+
+    /// Replaces the site and tells every open page to reload.
+    public func update(_ snapshot: SiteSnapshot) {
+        self.snapshot = snapshot
+        generation += 1
+        for listener in listeners.values { listener.yield(generation) }
+    }
+
+    /// A stream of generations, one per rebuild from now on.
+    public func subscribe() -> AsyncStream<Int> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        let id = nextListener
+        nextListener += 1
+        listeners[id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id) } }
+        return stream
+    }
+
+    private func unsubscribe(_ id: Int) {
+        listeners[id] = nil
+    }
+
+    public var listenerCount: Int { listeners.count }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import SourcedCore
+import SourcedPreview
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site in memory and serve a live preview with every review status shown.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Address to listen on; loopback unless you say otherwise.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    func run() async throws {
+        let fixed = options.date != nil ? try options.today() : nil
+        let environmentDate = try options.today()
+        let usesSystemDate = options.date == nil && ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"] == nil
+        let today: @Sendable () -> Day = {
+            if let fixed { return fixed }
+            if usesSystemDate { return Day(daysSinceEpoch: Int(Date().timeIntervalSince1970 / 86_400)) }
+            return environmentDate
+        }
+        let serverOptions = PreviewServer.Options(
+            content: options.content, templates: options.templates, host: host, port: port, today: today)
+        do {
+            try await PreviewServer.run(serverOptions) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+        } catch {
+            throw fail(error)
+        }
+    }
+}
