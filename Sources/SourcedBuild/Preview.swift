@@ -19,6 +19,16 @@ public struct SiteSnapshot: Sendable {
     public var failure: String?
 
     public var hasErrors: Bool { failure != nil || diagnostics.errorCount > 0 }
+
+    public init(
+        files: [String: File], diagnostics: [Diagnostic], pageCount: Int, rootPath: String, failure: String? = nil
+    ) {
+        self.files = files
+        self.diagnostics = diagnostics
+        self.pageCount = pageCount
+        self.rootPath = rootPath
+        self.failure = failure
+    }
 }
 
 extension Pipeline {

@@ -86,14 +86,14 @@ public enum PreviewServer {
     }
 
     static func respond(to path: String, state: PreviewState) async -> Response {
-        let snapshot = await state.snapshot
+        let (snapshot, overlay) = await (state.snapshot, state.overlay)
         switch SitePath.resolve(path, root: snapshot.rootPath, files: snapshot.files) {
         case .redirect(let location):
             var fields = headers(type: "text/plain; charset=utf-8")
             fields[.location] = location
             return Response(status: .movedPermanently, headers: fields)
         case .notFound:
-            if snapshot.hasErrors, isPage(path) { return overlay(snapshot) }
+            if let overlay, isPage(path) { return html(overlay, status: .ok) }
             return html(PreviewPages.notFound(path, root: snapshot.rootPath), status: .notFound)
         case .file(let key):
             guard var bytes = read(snapshot.files[key]!) else {
@@ -101,16 +101,12 @@ public enum PreviewServer {
             }
             let type = ContentTypes.type(forPath: key)
             if type.hasPrefix("text/html") {
-                if snapshot.hasErrors { return overlay(snapshot) }
+                if let overlay { return html(overlay, status: .ok) }
                 bytes = PreviewPages.injectingReload(into: bytes)
             }
             return Response(
                 status: .ok, headers: headers(type: type), body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-    }
-
-    private static func overlay(_ snapshot: SiteSnapshot) -> Response {
-        html(PreviewPages.overlay(snapshot), status: .ok)
     }
 
     private static func html(_ text: String, status: HTTPResponse.Status) -> Response {

@@ -3,6 +3,9 @@ import SourcedBuild
 /// The site the preview serves now, and the browsers waiting to hear it changed.
 public actor PreviewState {
     public private(set) var snapshot: SiteSnapshot
+    /// The error overlay of this snapshot, made when it arrives so its source lines are the
+    /// ones that were checked, not whatever the file holds by the time a browser asks.
+    private(set) var overlay: String?
     /// Bumped on every rebuild; sent to browsers as a reload event.
     public private(set) var generation = 0
     private var listeners: [Int: AsyncStream<Int>.Continuation] = [:]
@@ -10,11 +13,13 @@ public actor PreviewState {
 
     public init(_ snapshot: SiteSnapshot) {
         self.snapshot = snapshot
+        overlay = snapshot.hasErrors ? PreviewPages.overlay(snapshot) : nil
     }
 
     /// Replaces the site and tells every open page to reload.
     public func update(_ snapshot: SiteSnapshot) {
         self.snapshot = snapshot
+        overlay = snapshot.hasErrors ? PreviewPages.overlay(snapshot) : nil
         generation += 1
         for listener in listeners.values { listener.yield(generation) }
     }
@@ -34,4 +39,10 @@ public actor PreviewState {
     }
 
     public var listenerCount: Int { listeners.count }
+
+    /// Ends every open event stream (on shutdown).
+    public func close() {
+        for listener in listeners.values { listener.finish() }
+        listeners = [:]
+    }
 }

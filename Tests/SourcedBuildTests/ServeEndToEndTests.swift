@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Starts the real binary's preview server on a free loopback port and edits a page under it.
+@Suite struct ServeEndToEndTests {
+    /// Fetches a URL on loopback; nil when the server does not answer.
+    func get(_ url: String) async -> (status: Int, body: String)? {
+        guard let url = URL(string: url) else { return nil }
+        var request = URLRequest(url: url)
+        request.timeoutInterval = 5
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+            let http = response as? HTTPURLResponse
+        else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Polls until `condition` holds for the page at `url`, for at most ten seconds.
+    func waitFor(_ url: String, _ condition: (String) -> Bool) async throws -> String? {
+        for _ in 0..<200 {
+            if let page = await get(url), condition(page.body) { return page.body }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
+    }
+
+    @Test func editingByRenameUpdatesThePreview() async throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: Live\n",
+            "Content/a.md":
+                "---\ntitle: A\nreview:\n  status: draft\nreferences:\n  - id: r\n    title: R\n---\n\nFirst text [@r].\n",
+        ])
+        let process = Process()
+        process.executableURL = try sourcedBinary()
+        process.arguments = ["serve", "--templates", templatesPath, "--port", "0", "--date", "2026-11-01"]
+        process.currentDirectoryURL = site.root
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+
+        // The server says where it listens once it is up.
+        var log = ""
+        var port: Int?
+        let deadline = ContinuousClock.now + .seconds(20)
+        while port == nil, ContinuousClock.now < deadline {
+            let chunk = stderr.fileHandleForReading.availableData
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.firstRange(of: "Serving http://127.0.0.1:") {
+                port = Int(log[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let base = "http://127.0.0.1:\(try #require(port, "no port in: \(log)"))"
+        #expect(try await waitFor(base + "/topics/a/") { $0.contains("First text") } != nil)
+
+        // Save by rename, as vim and VS Code do.
+        try site.write(
+            "Content/.a.md.swp",
+            "---\ntitle: A\nreview:\n  status: draft\nreferences:\n  - id: r\n    title: R\n---\n\nSecond text [@r].\n")
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("Content/a.md"))
+        try FileManager.default.moveItem(
+            at: site.root.appendingPathComponent("Content/.a.md.swp"),
+            to: site.root.appendingPathComponent("Content/a.md"))
+        #expect(try await waitFor(base + "/topics/a/") { $0.contains("Second text") } != nil)
+
+        // A broken citation shows the overlay; fixing it brings the page back.
+        try site.write("Content/a.md", "---\ntitle: A\nreview:\n  status: draft\n---\n\nBroken [@gone].\n")
+        let overlay = try await waitFor(base + "/topics/a/") { $0.contains("sourced-error-overlay") }
+        #expect(overlay?.contains("Content/a.md:7:9") == true)
+        try site.write("Content/a.md", "---\ntitle: A\nreview:\n  status: draft\n---\n\nCauses include:\n")
+        let fixed = try await waitFor(base + "/topics/a/") { !$0.contains("sourced-error-overlay") }
+        #expect(fixed?.contains("<p>Causes include:</p>") == true)
+    }
+}
