@@ -41,10 +41,32 @@ public enum Pipeline {
     }
 
     static func assembleAndCheck(content: String, today: Day) async throws -> (site: Site, outcome: CheckOutcome) {
+        var cache = PageCache()
+        return try await assembleAndCheck(content: content, today: today, cache: &cache)
+    }
+
+    static func assembleAndCheck(content: String, today: Day, cache: inout PageCache) async throws
+        -> (site: Site, outcome: CheckOutcome)
+    {
         let tree = try ContentLoader.load(directory: content)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
         let (bibliography, bibliographyDiagnostics) = BibliographyDecoder.decode(tree.bibliography)
-        let results = await parsePages(tree.pages, settings: settings)
+        if cache.settings != settings { cache = PageCache() }
+        var reused = [PageResult?](repeating: nil, count: tree.pages.count)
+        var stale: [Int] = []
+        for (i, page) in tree.pages.enumerated() {
+            if let cached = cache.entries[page.relativePath], cached.bytes == page.bytes {
+                reused[i] = cached.result
+            } else {
+                stale.append(i)
+            }
+        }
+        let fresh = await parsePages(stale.map { tree.pages[$0] }, settings: settings)
+        for (i, result) in zip(stale, fresh) { reused[i] = result }
+        let results = reused.map { $0! }
+        cache.settings = settings
+        cache.entries = [:]
+        for (page, result) in zip(tree.pages, results) { cache.entries[page.relativePath] = (page.bytes, result) }
         let site = SiteAssembler.assemble(
             settings: settings, today: today, bibliography: bibliography, results: results,
             attachments: tree.attachments)

@@ -1,7 +1,8 @@
 import Foundation
 import SourcedCore
 
-/// A whole site built in memory, for the preview server.
+/// A whole site built in memory, for the preview server. Its files are rendered when asked
+/// for, so a rebuild costs the checks, not the rendering of pages nobody is looking at.
 public struct SiteSnapshot: Sendable {
     public enum File: Sendable {
         case bytes([UInt8])
@@ -9,8 +10,12 @@ public struct SiteSnapshot: Sendable {
         case copy(String)
     }
 
-    /// Output path (`topics/x/index.html`) → content.
-    public var files: [String: File]
+    private enum Storage: Sendable {
+        case files([String: File])
+        case outputs(SiteOutputs, Set<String>)
+    }
+
+    private let storage: Storage
     public var diagnostics: [Diagnostic]
     public var pageCount: Int
     /// The path every site URL starts with (from `base_url`).
@@ -20,40 +25,75 @@ public struct SiteSnapshot: Sendable {
 
     public var hasErrors: Bool { failure != nil || diagnostics.errorCount > 0 }
 
+    /// A snapshot of ready-made files (for tests and tools).
     public init(
         files: [String: File], diagnostics: [Diagnostic], pageCount: Int, rootPath: String, failure: String? = nil
     ) {
-        self.files = files
+        storage = .files(files)
         self.diagnostics = diagnostics
         self.pageCount = pageCount
         self.rootPath = rootPath
         self.failure = failure
     }
+
+    init(outputs: SiteOutputs, diagnostics: [Diagnostic], pageCount: Int) {
+        storage = .outputs(outputs, Set(outputs.paths))
+        self.diagnostics = diagnostics
+        self.pageCount = pageCount
+        rootPath = outputs.site.settings.rootPath
+    }
+
+    public func contains(_ path: String) -> Bool {
+        switch storage {
+        case .files(let files): files[path] != nil
+        case .outputs(_, let paths): paths.contains(path)
+        }
+    }
+
+    /// The file at `path`, rendered now if need be.
+    public func file(_ path: String) -> File? {
+        switch storage {
+        case .files(let files):
+            return files[path]
+        case .outputs(let outputs, let paths):
+            guard paths.contains(path), let file = try? outputs.file(path) else { return nil }
+            switch file.content {
+            case .bytes(let bytes): return .bytes(bytes)
+            case .copy(let source): return .copy(source)
+            }
+        }
+    }
+}
+
+/// Per-page results of the last build, reused while a page's bytes and the site settings
+/// stay the same: after an edit, only the edited page goes through cmark again.
+public struct PageCache: Sendable {
+    var settings: SiteSettings?
+    var entries: [String: (bytes: [UInt8], result: PageResult)] = [:]
+
+    public init() {}
 }
 
 extension Pipeline {
     /// Builds the site in memory with every page, whatever `publish.statuses` says; pages
-    /// that `build` would leave out carry an "unpublished" notice. Never touches the disk.
-    public static func preview(content: String, templates: String, today: Day) async -> SiteSnapshot {
+    /// that `build` would leave out carry an "unpublished" notice. Never writes to disk.
+    public static func preview(content: String, templates: String, today: Day, cache: inout PageCache) async
+        -> SiteSnapshot
+    {
         do {
             let templateSet = try TemplateSet(directory: templates)
-            let (site, outcome) = try await assembleAndCheck(content: content, today: today)
-            var snapshot = SiteSnapshot(
-                files: [:], diagnostics: outcome.diagnostics, pageCount: outcome.pageCount,
-                rootPath: site.settings.rootPath)
-            guard outcome.diagnostics.errorCount == 0 else { return snapshot }
-            let files = try await SiteRenderer.render(
-                site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
+            let (site, outcome) = try await assembleAndCheck(content: content, today: today, cache: &cache)
+            let outputs = try SiteOutputs(
+                site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
                 includeUnpublished: true)
-            for file in files {
-                switch file.content {
-                case .bytes(let bytes): snapshot.files[file.path] = .bytes(bytes)
-                case .copy(let source): snapshot.files[file.path] = .copy(source)
-                }
-            }
-            return snapshot
+            return SiteSnapshot(outputs: outputs, diagnostics: outcome.diagnostics, pageCount: outcome.pageCount)
         } catch {
             return SiteSnapshot(files: [:], diagnostics: [], pageCount: 0, rootPath: "/", failure: "\(error)")
         }
+    }
+
+    public static func preview(content: String, templates: String, today: Day) async -> SiteSnapshot {
+        var cache = PageCache()
+        return await preview(content: content, templates: templates, today: today, cache: &cache)
     }
 }

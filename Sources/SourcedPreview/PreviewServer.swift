@@ -30,8 +30,10 @@ public enum PreviewServer {
 
     /// Builds, serves and rebuilds on every change until cancelled.
     public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
+        var cache = PageCache()
         let state = PreviewState(
-            await Pipeline.preview(content: options.content, templates: options.templates, today: options.today()))
+            await Pipeline.preview(
+                content: options.content, templates: options.templates, today: options.today(), cache: &cache))
         await report(state, log: log, elapsed: nil)
         let app = application(state: state, host: options.host, port: options.port) { port in
             log("Serving http://\(options.host):\(port)/ — every review status shown; Ctrl-C stops")
@@ -39,11 +41,12 @@ public enum PreviewServer {
         let watcher = ChangeWatcher(folders: [options.content, options.templates])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
-            group.addTask {
+            group.addTask { [cache] in
+                var cache = cache
                 for await _ in watcher.changes(every: options.pollInterval) {
                     let start = ContinuousClock.now
                     let snapshot = await Pipeline.preview(
-                        content: options.content, templates: options.templates, today: options.today())
+                        content: options.content, templates: options.templates, today: options.today(), cache: &cache)
                     await state.update(snapshot)
                     await report(state, log: log, elapsed: ContinuousClock.now - start)
                 }
@@ -87,7 +90,7 @@ public enum PreviewServer {
 
     static func respond(to path: String, state: PreviewState) async -> Response {
         let (snapshot, overlay) = await (state.snapshot, state.overlay)
-        switch SitePath.resolve(path, root: snapshot.rootPath, files: snapshot.files) {
+        switch SitePath.resolve(path, root: snapshot.rootPath, exists: snapshot.contains) {
         case .redirect(let location):
             var fields = headers(type: "text/plain; charset=utf-8")
             fields[.location] = location
@@ -96,7 +99,7 @@ public enum PreviewServer {
             if let overlay, isPage(path) { return html(overlay, status: .ok) }
             return html(PreviewPages.notFound(path, root: snapshot.rootPath), status: .notFound)
         case .file(let key):
-            guard var bytes = read(snapshot.files[key]!) else {
+            guard let file = snapshot.file(key), var bytes = read(file) else {
                 return html(PreviewPages.notFound(path, root: snapshot.rootPath), status: .notFound)
             }
             let type = ContentTypes.type(forPath: key)

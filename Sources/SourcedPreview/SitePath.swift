@@ -11,7 +11,7 @@ enum SitePath {
         case notFound
     }
 
-    static func resolve(_ rawPath: String, root: String, files: [String: SiteSnapshot.File]) -> Resolution {
+    static func resolve(_ rawPath: String, root: String, exists: (String) -> Bool) -> Resolution {
         let pathOnly = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         guard let decoded = String(pathOnly).removingPercentEncoding,
             !decoded.contains("\\"), !decoded.contains("\0"), decoded.hasPrefix(root) || decoded + "/" == root
@@ -24,8 +24,8 @@ enum SitePath {
             if segment.isEmpty && i != segments.count - 1 { return .notFound }
         }
         let key = inside.isEmpty || inside.hasSuffix("/") ? inside + "index.html" : inside
-        if files[key] != nil { return .file(key) }
-        if files[key + "/index.html"] != nil { return .redirect(decoded + "/") }
+        if exists(key) { return .file(key) }
+        if exists(key + "/index.html") { return .redirect(decoded + "/") }
         return .notFound
     }
 }

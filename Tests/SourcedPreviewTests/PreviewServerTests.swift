@@ -161,7 +161,7 @@ import Testing
         let snapshot = await Pipeline.preview(
             content: content.path, templates: templates.path, today: Day("2026-11-01")!)
         #expect(snapshot.failure == nil)
-        guard case .bytes(let bytes) = snapshot.files["topics/d/index.html"] else {
+        guard case .bytes(let bytes) = snapshot.file("topics/d/index.html") else {
             Issue.record("the draft page is not in the preview")
             return
         }

@@ -29,81 +29,131 @@ struct OutputFile: Sendable {
     }
 }
 
-/// Turns an assembled, checked site into its files (SPEC §7).
+/// Every file of the built site (SPEC §7), each of which can be rendered on its own: `build`
+/// renders them all, the preview only those a browser asks for.
+struct SiteOutputs: Sendable {
+    let site: Site
+    let diagnostics: [Diagnostic]
+    let templates: TemplateSet
+    let published: [SitePage]
+    let views: PageViews
+    /// Output path of each topic page → its index in `published`.
+    private let topicIndex: [String: Int]
+    /// Output path → source path of files copied as-is (theme assets, attachments).
+    private let copies: [String: String]
+    /// Every output path: topics first, then the indexes and feeds, then copies.
+    let paths: [String]
+
+    init(
+        site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
+        includeUnpublished: Bool
+    ) throws {
+        self.site = site
+        self.diagnostics = diagnostics
+        self.templates = templates
+        published = includeUnpublished ? site.pages : site.pages.filter(\.isPublished)
+        views = PageViews(site: site)
+        var topicIndex: [String: Int] = [:]
+        for (i, page) in published.enumerated() { topicIndex[page.path + "index.html"] = i }
+        self.topicIndex = topicIndex
+        var generated = published.map { $0.path + "index.html" } + ["index.html", "references/index.html"]
+        if site.settings.reviewDashboard { generated.append("review/index.html") }
+        generated += ["sitemap.xml", "feed.xml", "search-index.json", "references.json"]
+        var copies: [String: String] = [:]
+        var copied: [String] = []
+        if let assets = templates.assetsDirectory {
+            for relative in try ContentLoader.listFiles(assets) {
+                copies["assets/" + relative] = "\(assets)/\(relative)"
+                copied.append("assets/" + relative)
+            }
+        }
+        // A generated file wins over an attachment of the same path.
+        let taken = Set(generated + copied)
+        for attachment in site.attachments.sorted() where !taken.contains(attachment) {
+            copies[attachment] = "\(contentDirectory)/\(attachment)"
+            copied.append(attachment)
+        }
+        self.copies = copies
+        paths = generated + copied
+    }
+
+    var topicPaths: ArraySlice<String> { paths.prefix(published.count) }
+
+    /// The file at `path`, or nil when the site has none there.
+    func file(_ path: String) throws -> OutputFile? {
+        if let index = topicIndex[path] { return topic(published[index]) }
+        if let source = copies[path] { return OutputFile(path, copyOf: source) }
+        let settings = site.settings
+        switch path {
+        case "index.html":
+            return OutputFile(
+                path,
+                templates.page(
+                    "home", views.home(published),
+                    layout: views.layout(title: settings.title, description: nil, path: "", section: "home")))
+        case "references/index.html":
+            return OutputFile(
+                path,
+                templates.page(
+                    "references", views.referenceIndex(published),
+                    layout: views.layout(
+                        title: "References", description: nil, path: "references/", section: "references")))
+        case "review/index.html" where settings.reviewDashboard:
+            return OutputFile(
+                path,
+                templates.page(
+                    "review", views.dashboard(diagnostics: diagnostics),
+                    layout: views.layout(
+                        title: "Review dashboard", description: nil, path: "review/", section: "review")))
+        case "sitemap.xml": return OutputFile(path, feeds.sitemap())
+        case "feed.xml": return OutputFile(path, feeds.atom())
+        case "search-index.json": return OutputFile(path, data: try feeds.searchIndex())
+        case "references.json": return OutputFile(path, data: try feeds.cslJSON())
+        default: return nil
+        }
+    }
+
+    private var feeds: Feeds { Feeds(site: site, published: published) }
+
+    func topic(_ page: SitePage) -> OutputFile {
+        let layout = views.layout(
+            title: page.metadata.title, description: page.metadata.summary, path: page.path, section: "topic")
+        return OutputFile(page.path + "index.html", templates.page("topic", views.topic(page), layout: layout))
+    }
+}
+
+/// Renders every file of a site, topic pages side by side.
 enum SiteRenderer {
     static func render(
         _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
         includeUnpublished: Bool = false
     ) async throws -> [OutputFile] {
-        let published = includeUnpublished ? site.pages : site.pages.filter(\.isPublished)
-        let views = PageViews(site: site)
-        var files: [OutputFile] = []
-
-        // Topic pages are independent: render them side by side, in bounded batches.
+        let outputs = try SiteOutputs(
+            site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
+            includeUnpublished: includeUnpublished)
+        let pages = outputs.published
+        // Topic pages are independent: render them in parallel, a bounded number at a time.
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        files += await withTaskGroup(of: (Int, OutputFile).self) { group in
+        var files = await withTaskGroup(of: (Int, OutputFile).self) { group in
             var results: [(Int, OutputFile)] = []
             var next = 0
-            func add(_ group: inout TaskGroup<(Int, OutputFile)>) {
+            while next < min(workers * 2, pages.count) {
                 let index = next
-                let page = published[index]
-                group.addTask {
-                    let layout = views.layout(
-                        title: page.metadata.title, description: page.metadata.summary, path: page.path,
-                        section: "topic")
-                    return (
-                        index,
-                        OutputFile(page.path + "index.html", templates.page("topic", views.topic(page), layout: layout))
-                    )
-                }
+                group.addTask { (index, outputs.topic(pages[index])) }
                 next += 1
             }
-            while next < min(workers * 2, published.count) { add(&group) }
             while let result = await group.next() {
                 results.append(result)
-                if next < published.count { add(&group) }
+                if next < pages.count {
+                    let index = next
+                    group.addTask { (index, outputs.topic(pages[index])) }
+                    next += 1
+                }
             }
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
-
-        let settings = site.settings
-        files.append(
-            OutputFile(
-                "index.html",
-                templates.page(
-                    "home", views.home(published),
-                    layout: views.layout(title: settings.title, description: nil, path: "", section: "home"))))
-        files.append(
-            OutputFile(
-                "references/index.html",
-                templates.page(
-                    "references", views.referenceIndex(published),
-                    layout: views.layout(
-                        title: "References", description: nil, path: "references/", section: "references"))))
-        if settings.reviewDashboard {
-            files.append(
-                OutputFile(
-                    "review/index.html",
-                    templates.page(
-                        "review", views.dashboard(diagnostics: diagnostics),
-                        layout: views.layout(
-                            title: "Review dashboard", description: nil, path: "review/", section: "review"))))
-        }
-        let feeds = Feeds(site: site, published: published)
-        files.append(OutputFile("sitemap.xml", feeds.sitemap()))
-        files.append(OutputFile("feed.xml", feeds.atom()))
-        files.append(OutputFile("search-index.json", data: try feeds.searchIndex()))
-        files.append(OutputFile("references.json", data: try feeds.cslJSON()))
-
-        if let assets = templates.assetsDirectory {
-            for relative in try ContentLoader.listFiles(assets) {
-                files.append(OutputFile("assets/" + relative, copyOf: "\(assets)/\(relative)"))
-            }
-        }
-        // A generated file wins over an attachment of the same path.
-        let generated = Set(files.map(\.path))
-        for attachment in site.attachments.sorted() where !generated.contains(attachment) {
-            files.append(OutputFile(attachment, copyOf: "\(contentDirectory)/\(attachment)"))
+        for path in outputs.paths.dropFirst(pages.count) {
+            if let file = try outputs.file(path) { files.append(file) }
         }
         return files
     }

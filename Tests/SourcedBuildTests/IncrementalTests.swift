@@ -1,0 +1,78 @@
+import Foundation
+import SourcedCore
+import Testing
+
+@testable import SourcedBuild
+
+/// A rebuild that reuses cached pages must give the same bytes as one from scratch.
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: corpusGenerator.path)))
+struct IncrementalTests {
+    func files(_ snapshot: SiteSnapshot, _ paths: [String]) -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for path in paths {
+            switch snapshot.file(path) {
+            case .bytes(let bytes): out[path] = bytes
+            case .copy(let source): out[path] = FileManager.default.contents(atPath: source).map(Array.init)
+            case nil: break
+            }
+        }
+        return out
+    }
+
+    @Test func cachedRebuildsMatchFullRebuildsAfterRandomEdits() async throws {
+        let site = try TempSite([:])
+        let corpus = site.root.appendingPathComponent("corpus")
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        generate.arguments = ["python3", corpusGenerator.path, "--pages", "60", "--out", corpus.path]
+        generate.standardOutput = FileHandle.nullDevice
+        try generate.run()
+        generate.waitUntilExit()
+        let content = corpus.appendingPathComponent("Content").path
+        let today = Day("2026-11-01")!
+        var cache = PageCache()
+        _ = await Pipeline.preview(content: content, templates: templatesPath, today: today, cache: &cache)
+
+        var generator = SystemRandomNumberGenerator()
+        let topics = try FileManager.default.contentsOfDirectory(atPath: content + "/topics").sorted()
+        for round in 0..<3 {
+            // Edit a few pages: reword a body, retitle one, and change a shared source.
+            for name in topics.shuffled(using: &generator).prefix(3) {
+                let path = content + "/topics/" + name
+                var text = try String(contentsOfFile: path, encoding: .utf8)
+                text = text.replacingOccurrences(
+                    of: "\n\n", with: "\n\nEdited in round \(round) [@\(try firstKey(text))].\n\n", options: [],
+                    range: text.range(of: "\n---\n").map { $0.upperBound..<text.endIndex })
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            }
+            let bibliography = content + "/bibliography.yaml"
+            let bib = try String(contentsOfFile: bibliography, encoding: .utf8)
+            try bib.replacingOccurrences(
+                of: "title: ", with: "title: R\(round) ", options: [], range: bib.range(of: "title: ")
+            )
+            .write(toFile: bibliography, atomically: true, encoding: .utf8)
+
+            let incremental = await Pipeline.preview(
+                content: content, templates: templatesPath, today: today, cache: &cache)
+            let full = await Pipeline.preview(content: content, templates: templatesPath, today: today)
+            #expect(!incremental.hasErrors)
+            let (_, checked) = try await Pipeline.assembleAndCheck(content: content, today: today)
+            #expect(incremental.diagnostics == checked.diagnostics)
+            let paths =
+                [
+                    "index.html", "references/index.html", "review/index.html", "search-index.json", "references.json",
+                    "feed.xml", "sitemap.xml",
+                ]
+                + topics.map { "topics/\($0.dropLast(3))/index.html" }
+            let a = files(incremental, paths)
+            #expect(a.count == paths.count)
+            #expect(a == files(full, paths))
+        }
+    }
+
+    /// The first citation key on a page, to keep an added paragraph cited.
+    func firstKey(_ text: String) throws -> String {
+        let start = try #require(text.range(of: "[@"))
+        return String(text[start.upperBound...].prefix { $0 != "]" && $0 != ";" && $0 != "," })
+    }
+}
