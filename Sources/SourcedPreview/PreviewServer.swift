@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
 import SourcedBuild
 import SourcedCore
 
@@ -151,8 +152,13 @@ public enum PreviewServer {
             status: .ok, headers: fields,
             body: ResponseBody { writer in
                 try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                for await generation in stream {
-                    try await writer.write(ByteBuffer(string: "event: reload\ndata: \(generation)\n\n"))
+                // An open event stream must not hold up a graceful shutdown (Ctrl-C, SIGTERM).
+                try await withGracefulShutdownHandler {
+                    for await generation in stream {
+                        try await writer.write(ByteBuffer(string: "event: reload\ndata: \(generation)\n\n"))
+                    }
+                } onGracefulShutdown: {
+                    Task { await state.close() }
                 }
                 try await writer.finish(nil)
             })
