@@ -1,9 +1,28 @@
 import Foundation
 
-/// Notices new, changed, deleted and renamed files below some folders by looking at their
-/// sizes and modification times. Saves by rename (vim, VS Code) show up like any other change.
+/// Notices new, changed, deleted and renamed files below some folders: through inotify on
+/// Linux, else by looking at sizes and modification times every `interval`. Saves by rename
+/// (vim, VS Code) show up like any other change.
 struct ChangeWatcher: Sendable {
     let folders: [String]
+
+    /// Yields once per batch of changes.
+    func changes(pollingEvery interval: Duration) -> AsyncStream<Void> {
+        #if canImport(Glibc)
+            if let watcher = InotifyWatcher(folders: folders) {
+                let events = watcher.changes()
+                return AsyncStream { continuation in
+                    let task = Task {
+                        for await _ in events { continuation.yield() }
+                        withExtendedLifetime(watcher) {}
+                        continuation.finish()
+                    }
+                    continuation.onTermination = { _ in task.cancel() }
+                }
+            }
+        #endif
+        return changes(every: interval)
+    }
 
     /// Path → (modification time, size) of every file below the folders.
     func state() -> [String: [Double]] {

@@ -13,12 +13,12 @@ public enum PreviewServer {
         public var port: Int
         /// The "today" of each rebuild.
         public var today: @Sendable () -> Day
-        /// How often the folders are looked at for changes.
+        /// How often the folders are looked at for changes where inotify is unavailable.
         public var pollInterval: Duration
 
         public init(
             content: String, templates: String, host: String, port: Int, today: @escaping @Sendable () -> Day,
-            pollInterval: Duration = .milliseconds(100)
+            pollInterval: Duration = .milliseconds(250)
         ) {
             self.content = content
             self.templates = templates
@@ -44,7 +44,7 @@ public enum PreviewServer {
             group.addTask { try await app.runService() }
             group.addTask { [cache] in
                 var cache = cache
-                for await _ in watcher.changes(every: options.pollInterval) {
+                for await _ in watcher.changes(pollingEvery: options.pollInterval) {
                     let start = ContinuousClock.now
                     let snapshot = await Pipeline.preview(
                         content: options.content, templates: options.templates, today: options.today(), cache: &cache)
