@@ -46,6 +46,8 @@ public enum PreviewServer {
                 var cache = cache
                 for await _ in watcher.changes(pollingEvery: options.pollInterval) {
                     let start = ContinuousClock.now
+                    // A save is often several writes (truncate, write, close): let them land.
+                    try? await Task.sleep(for: .milliseconds(5))
                     let snapshot = await Pipeline.preview(
                         content: options.content, templates: options.templates, today: options.today(), cache: &cache)
                     await state.update(snapshot)

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Writes a built site beside the output folder and swaps it in at the end (SPEC §5).
 ///
 /// The old folder is replaced only if it is empty (dotfiles aside) or carries the marker
@@ -27,6 +31,21 @@ enum OutputWriter {
         )
     }
 
+    /// One `open`/`write`/`close`: Foundation's `Data.write` cost a tenth of a 10,000-page build.
+    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            guard n > 0 else {
+                throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
+            }
+            written += n
+        }
+    }
+
     static func write(_ files: [OutputFile], to directory: String) throws {
         try checkReplaceable(directory)
         let fm = FileManager.default
@@ -48,7 +67,7 @@ enum OutputWriter {
                 }
                 switch file.content {
                 case .bytes(let bytes):
-                    try Data(bytes).write(to: destination)
+                    try writeFile(destination.path, bytes)
                 case .copy(let source):
                     try fm.copyItem(atPath: source, toPath: destination.path)
                 }

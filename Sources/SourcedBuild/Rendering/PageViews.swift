@@ -39,15 +39,12 @@ struct PageViews {
         let m = page.metadata
         let citations = page.citations
         let body = fillBody(page)
-        let references = citations.sources.enumerated().map { i, cited -> [String: Any] in
-            referenceItem(cited.reference, key: cited.key, number: i + 1, page: page, groups: cited.groups)
-        }
         var model: [String: Any] = [
             "title": m.title,
             "badge": BadgeView.model(page, settings: site.settings),
             "body": body,
-            "references": references,
-            "has_references": !references.isEmpty,
+            "references": ReferenceMarkup.list(page, index: site.referenceIndex, root: root),
+            "has_references": !citations.sources.isEmpty,
             "tags": m.tags.map { ["name": $0, "url": root + "#tag-" + HeadingAnchors.slug($0)] },
             "has_tags": !m.tags.isEmpty,
             "toc": page.markdown.headings.filter { $0.level == 2 }.map { ["text": $0.text, "anchor": $0.anchor] },
@@ -77,31 +74,6 @@ struct PageViews {
             else { return "#" }
             return url(of: target) + (fragment.map { "#" + $0 } ?? "")
         }
-    }
-
-    private func referenceItem(_ r: Reference, key: String, number: Int, page: SitePage, groups: [Int])
-        -> [String: Any]
-    {
-        var item: [String: Any] = [
-            "key": key,
-            "number": number,
-            "formatted": ReferenceFormatter.html(r),
-            "type": r.type.rawValue,
-            "backlinks": groups.enumerated().map { n, g in
-                ["href": "#" + CitationMarkup.groupAnchor(g), "label": backlinkLabel(n, total: groups.count)]
-            },
-        ]
-        if let entry = site.referenceIndex.entry(page: page.result.relativePath, key: key) {
-            item["index_url"] = root + "references/#" + site.referenceIndex.entries[entry].anchor
-        }
-        if let doi = ReferenceFormatter.doiURL(r.doi) { item["doi_url"] = doi; item["doi"] = r.doi! }
-        if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) { item["pubmed_url"] = pubmed; item["pmid"] = r.pmid! }
-        if let url = r.url { item["url"] = url }
-        return item
-    }
-
-    private func backlinkLabel(_ n: Int, total: Int) -> String {
-        total == 1 ? "↩" : "↩\(n + 1)"
     }
 
     // MARK: Listings
@@ -139,27 +111,13 @@ struct PageViews {
     }
 
     func referenceIndex(_ published: [SitePage]) -> [String: Any] {
-        let titles = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
-        let entries = site.referenceIndex.entries.map { entry -> [String: Any] in
-            let r = entry.reference
-            var model: [String: Any] = [
-                "anchor": entry.anchor,
-                "aliases": entry.keys.filter { "source-" + $0 != entry.anchor }.map { ["anchor": "source-" + $0] },
-                "formatted": ReferenceFormatter.html(r),
-                "type": r.type.rawValue,
-                "cited_by": entry.citedBy.compactMap { titles[$0] }.map {
-                    ["title": $0.metadata.title, "url": url(of: $0)]
-                },
-                "cited": !entry.citedBy.isEmpty,
-            ]
-            if let doi = ReferenceFormatter.doiURL(r.doi) { model["doi_url"] = doi; model["doi"] = r.doi! }
-            if let pubmed = ReferenceFormatter.pubmedURL(r.pmid) {
-                model["pubmed_url"] = pubmed; model["pmid"] = r.pmid!
-            }
-            if let url = r.url { model["url"] = url }
-            return model
+        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        var html = ""
+        for entry in site.referenceIndex.entries {
+            let citedBy = entry.citedBy.compactMap { pages[$0] }.map { (title: $0.metadata.title, url: url(of: $0)) }
+            html += ReferenceMarkup.indexEntry(entry, citedBy: citedBy)
         }
-        return ["entries": entries, "count": entries.count, "root": root]
+        return ["entries": html, "count": site.referenceIndex.entries.count, "root": root]
     }
 
     /// Every page, overdue and changed first, then by how far from approval, then by title;

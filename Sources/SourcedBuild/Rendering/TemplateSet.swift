@@ -3,7 +3,7 @@ import Mustache
 
 /// The theme's Mustache templates, each compiled once.
 struct TemplateSet: Sendable {
-    static let required = ["layout", "home", "topic", "references", "review", "badge", "reference-list"]
+    static let required = ["layout", "home", "topic", "references", "review", "badge"]
 
     private let library: MustacheLibrary
     let assetsDirectory: String?

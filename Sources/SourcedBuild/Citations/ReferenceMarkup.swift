@@ -1,0 +1,60 @@
+import SourcedCore
+
+/// The reference markup the engine emits itself (SPEC §7): a page's reference list and the
+/// entries of the site-wide reference index. Every value is escaped here.
+enum ReferenceMarkup {
+    /// `<ol class="references">` with one `<li id="ref-KEY">` per cited source, in citation order.
+    static func list(_ page: SitePage, index: ReferenceIndex, root: String) -> String {
+        var html = "<ol class=\"references\">\n"
+        for cited in page.citations.sources {
+            let r = cited.reference
+            let key = cited.key.htmlEscaped
+            html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"
+            html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
+            var indexURL: String?
+            if let entry = index.entry(page: page.result.relativePath, key: cited.key) {
+                indexURL = root + "references/#" + index.entries[entry].anchor
+            }
+            html += "    <span class=\"reference-links\">\(links(r, indexURL: indexURL))</span>\n"
+            let backlinks = cited.groups.enumerated().map { n, group in
+                let label = cited.groups.count == 1 ? "↩" : "↩\(n + 1)"
+                return "<a href=\"#\(CitationMarkup.groupAnchor(group))\" aria-label=\"Back to citation\">\(label)</a>"
+            }
+            html += "    <span class=\"backlinks\">Cited at \(backlinks.joined(separator: " "))</span>\n"
+            html += "  </li>\n"
+        }
+        return html + "</ol>\n"
+    }
+
+    /// One entry of the reference index: `<li id="source-KEY">`, an anchor for each other key
+    /// the source goes by, and the topics that cite it.
+    static func indexEntry(_ entry: ReferenceIndex.Entry, citedBy: [(title: String, url: String)]) -> String {
+        let r = entry.reference
+        var html = "<li id=\"\(entry.anchor.htmlEscaped)\" class=\"source reference-\(r.type.rawValue)\">"
+        for key in entry.keys where "source-" + key != entry.anchor {
+            html += "<span id=\"source-\(key.htmlEscaped)\" class=\"source-alias\"></span>"
+        }
+        html += "\n  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
+        html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"
+        if citedBy.isEmpty {
+            html += "  <p class=\"cited-by\">Not cited by any published topic.</p>\n"
+        } else {
+            let topics = citedBy.map { "<a href=\"\($0.url.htmlEscaped)\">\($0.title.htmlEscaped)</a>" }
+            html += "  <p class=\"cited-by\">Cited by: \(topics.joined(separator: " "))</p>\n"
+        }
+        return html + "</li>\n"
+    }
+
+    private static func links(_ r: Reference, indexURL: String?) -> String {
+        var links: [String] = []
+        if let doi = r.doi, let url = ReferenceFormatter.doiURL(doi) {
+            links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">doi:\(doi.htmlEscaped)</a>")
+        }
+        if let pmid = r.pmid, let url = ReferenceFormatter.pubmedURL(pmid) {
+            links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">PubMed \(pmid.htmlEscaped)</a>")
+        }
+        if let url = r.url { links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">Source</a>") }
+        if let indexURL { links.append("<a href=\"\(indexURL.htmlEscaped)\">In the reference index</a>") }
+        return links.joined(separator: " ")
+    }
+}
