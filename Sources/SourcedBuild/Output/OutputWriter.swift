@@ -58,12 +58,20 @@ enum OutputWriter {
         try? fm.removeItem(at: staging)
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
         do {
-            var folders: Set<String> = [""]
+            var folders: Set<Substring> = [""]
             for file in files {
                 let destination = staging.appendingPathComponent(file.path)
-                let folder = destination.deletingLastPathComponent().path
-                if folders.insert(folder).inserted {
-                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                // Create each missing folder on the way with one mkdir (Foundation's
+                // createDirectory cost a twentieth of a 10,000-page build).
+                let parts = file.path.split(separator: "/").dropLast()
+                for depth in parts.indices {
+                    let folder = file.path[..<parts[depth].endIndex]
+                    if folders.insert(folder).inserted {
+                        let path = staging.path + "/" + folder
+                        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+                            throw Refusal(description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
+                        }
+                    }
                 }
                 switch file.content {
                 case .bytes(let bytes):

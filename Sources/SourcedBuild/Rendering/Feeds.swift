@@ -51,53 +51,54 @@ struct Feeds {
         return xml + "</feed>\n"
     }
 
-    struct SearchEntry: Encodable {
-        var title: String
-        var url: String
-        var summary: String?
-        var question: String?
-        var tags: [String]
-        var status: String
-        var headings: [String]
-    }
-
     func searchIndex() throws -> Data {
-        let entries = published.map { page in
-            SearchEntry(
-                title: page.metadata.title, url: site.settings.rootPath + page.path, summary: page.metadata.summary,
-                question: page.metadata.question, tags: page.metadata.tags, status: page.badge.rawValue,
-                headings: page.markdown.headings.map(\.text))
+        var json = JSONWriter()
+        json.array(published) { json, page in
+            let m = page.metadata
+            json.object([
+                ("headings", { $0.array(page.markdown.headings) { $0.string($1.text) } }),
+                ("question", m.question.map { v in { $0.string(v) } }),
+                ("status", { $0.string(page.badge.rawValue) }),
+                ("summary", m.summary.map { v in { $0.string(v) } }),
+                ("tags", { $0.array(m.tags) { $0.string($1) } }),
+                ("title", { $0.string(m.title) }),
+                ("url", { $0.string(site.settings.rootPath + page.path) }),
+            ])
         }
-        return try Self.encodeForTheWeb(entries)
+        return Data(json.bytes)
     }
 
     /// Every source in the reference index as CSL-JSON.
     func cslJSON() throws -> Data {
-        let items = site.referenceIndex.entries.map { entry in
+        var json = JSONWriter()
+        json.array(site.referenceIndex.entries) { json, entry in
             let r = entry.reference
-            return CSLItem(
-                id: String(entry.anchor.dropFirst("source-".count)), type: Self.cslType(r.type), title: r.title,
-                author: r.authors.map(CSLName.init),
-                containerTitle: r.container,
-                issued: r.year.flatMap(Int.init).map { CSLDate(dateParts: [[$0]]) },
-                volume: r.volume, page: r.pages, DOI: r.doi, PMID: r.pmid, URL: r.url)
+            let year = r.year.flatMap { Int($0) }
+            json.object([
+                ("DOI", r.doi.map { v in { $0.string(v) } }),
+                ("PMID", r.pmid.map { v in { $0.string(v) } }),
+                ("URL", r.url.map { v in { $0.string(v) } }),
+                (
+                    "author",
+                    {
+                        $0.array(r.authors.map(CSLName.init)) { json, name in
+                            json.object([
+                                ("family", { $0.string(name.family) }),
+                                ("given", name.given.map { v in { $0.string(v) } }),
+                            ])
+                        }
+                    }
+                ),
+                ("container-title", r.container.map { v in { $0.string(v) } }),
+                ("id", { $0.string(String(entry.anchor.dropFirst("source-".count))) }),
+                ("issued", year.map { y in { $0.raw("{\"date-parts\":[[\(y)]]}") } }),
+                ("page", r.pages.map { v in { $0.string(v) } }),
+                ("title", { $0.string(r.title) }),
+                ("type", { $0.string(Self.cslType(r.type)) }),
+                ("volume", r.volume.map { v in { $0.string(v) } }),
+            ])
         }
-        return try Self.encodeForTheWeb(items)
-    }
-
-    /// JSON with `<`, `>` and `&` as \u escapes: the same data, and harmless even if a page
-    /// ever inlines it.
-    static func encodeForTheWeb(_ value: some Encodable) throws -> Data {
-        var bytes: [UInt8] = []
-        for byte in try encoder.encode(value) {
-            switch byte {
-            case UInt8(ascii: "<"): bytes += Array("\\u003c".utf8)
-            case UInt8(ascii: ">"): bytes += Array("\\u003e".utf8)
-            case UInt8(ascii: "&"): bytes += Array("\\u0026".utf8)
-            default: bytes.append(byte)
-            }
-        }
-        return Data(bytes)
+        return Data(json.bytes)
     }
 
     static let encoder: JSONEncoder = {
@@ -116,27 +117,8 @@ struct Feeds {
         }
     }
 
-    struct CSLItem: Encodable {
-        var id: String
-        var type: String
-        var title: String
-        var author: [CSLName]
-        var containerTitle: String?
-        var issued: CSLDate?
-        var volume: String?
-        var page: String?
-        var DOI: String?
-        var PMID: String?
-        var URL: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, type, title, author, issued, volume, page, DOI, PMID, URL
-            case containerTitle = "container-title"
-        }
-    }
-
     /// Authors are written "Family Initials"; CSL wants them split.
-    struct CSLName: Encodable {
+    struct CSLName {
         var family: String
         var given: String?
 
@@ -150,10 +132,5 @@ struct Feeds {
                 given = nil
             }
         }
-    }
-
-    struct CSLDate: Encodable {
-        var dateParts: [[Int]]
-        enum CodingKeys: String, CodingKey { case dateParts = "date-parts" }
     }
 }

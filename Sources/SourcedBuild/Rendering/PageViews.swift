@@ -78,11 +78,12 @@ struct PageViews {
 
     // MARK: Listings
 
+    /// A page in a list: title, link, summary and a compact badge (status only).
     func listing(_ page: SitePage) -> [String: Any] {
         var model: [String: Any] = [
             "title": page.metadata.title,
             "url": url(of: page),
-            "badge": BadgeView.model(page, settings: site.settings),
+            "badge": ["status": page.badge.rawValue, "label": page.badge.label],
         ]
         if let summary = page.metadata.summary { model["summary"] = summary }
         return model
@@ -140,6 +141,7 @@ struct PageViews {
             var row = listing(page)
             let own = byFile[page.file] ?? []
             row["file"] = page.file
+            row["review"] = BadgeView.model(page, settings: site.settings)
             row["published"] = page.isPublished
             row["status"] = page.badge.rawValue
             row["reviewer_keys"] = page.metadata.review.reviewers.joined(separator: "\n")
