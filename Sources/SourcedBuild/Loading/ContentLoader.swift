@@ -52,26 +52,25 @@ enum ContentLoader {
 
     /// Relative paths of every regular file below `base`, sorted so builds are deterministic.
     static func listFiles(_ base: String) throws -> [String] {
-        let url = URL(fileURLWithPath: base, isDirectory: true)
         var files: [String] = []
         var pending = [""]
         while let folder = pending.popLast() {
             let entries: [String]
             do {
                 entries = try FileManager.default.contentsOfDirectory(
-                    atPath: folder.isEmpty ? url.path : url.appendingPathComponent(folder).path)
+                    atPath: folder.isEmpty ? base : base + "/" + folder)
             } catch {
                 throw LoadError(description: "cannot read folder '\(base)/\(folder)': \(error.localizedDescription)")
             }
             for name in entries where !name.hasPrefix(".") && !name.hasPrefix("_") {
                 let relative = folder.isEmpty ? name : "\(folder)/\(name)"
-                let full = url.appendingPathComponent(relative).path
-                let attributes = try? FileManager.default.attributesOfItem(atPath: full)
-                let type = attributes?[.type] as? FileAttributeType
-                if type == .typeDirectory {
-                    pending.append(relative)
-                } else if type == .typeRegular {
-                    files.append(relative)
+                // lstat: a symbolic link is neither a folder nor a file here.
+                var info = stat()
+                guard lstat(base + "/" + relative, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: pending.append(relative)
+                case S_IFREG: files.append(relative)
+                default: break
                 }
                 // Symbolic links and special files are not content: a link could reach
                 // anything on the machine.
