@@ -5,14 +5,8 @@ public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
     case inReview = "in-review"
     case approved
 
-    public var label: String {
-        switch self {
-        case .draft: "Draft"
-        case .submitted: "Submitted"
-        case .inReview: "Under review"
-        case .approved: "Approved"
-        }
-    }
+    /// The same words the badge uses for this status.
+    public var label: String { BadgeStatus(rawValue: rawValue)!.label }
 }
 
 /// What a page's badge shows: its status, or that an approval has lapsed.
