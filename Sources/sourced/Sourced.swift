@@ -9,6 +9,29 @@ struct Sourced: AsyncParsableCommand {
         abstract: "Build and check a knowledge base whose every claim cites a listed source.",
         subcommands: [Build.self, Check.self, Serve.self, Approve.self]
     )
+
+    /// Runs the command. A command-line mistake is reported on one line of standard error
+    /// (SPEC §5), with the exit status argument-parser gives it; `--help` prints in full.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+            } else if !(error is ExitCode) {
+                let line = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                FileHandle.standardError.write(
+                    Data("sourced: error: \(line) (see 'sourced --help')\n".utf8))
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// Options every command takes.

@@ -186,6 +186,11 @@ import Testing
         #expect(badTemplate.stderr.split(separator: "\n").count == 1)
         let badOption = try site.run(["build", "--date", "2026-02-30"])
         #expect(badOption.status != 0 && badOption.status != 1)
+        #expect(badOption.stderr.split(separator: "\n").count == 1)
+        let unknown = try site.run(["check", "--formt", "json"])
+        #expect(unknown.status != 0 && unknown.status != 1)
+        #expect(unknown.stderr.hasPrefix("sourced: error: "))
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
     }
 
     @Test func sourceDateEpochSetsToday() throws {
