@@ -61,7 +61,9 @@ public enum DiagnosticReport {
                     rule: $0.rule.rawValue, message: $0.message, hint: $0.hint)
             },
             summary: .init(errors: diagnostics.errorCount, warnings: diagnostics.warningCount, pages: pages))
-        let data = (try? Feeds.encoder.encode(report)) ?? Data("{}".utf8)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 

@@ -101,12 +101,6 @@ struct Feeds {
         return Data(json.bytes)
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     private static func cslType(_ kind: Reference.Kind) -> String {
         switch kind {
         case .guideline: "report"
