@@ -36,6 +36,12 @@ public struct Link: Sendable, Codable, Equatable {
     public var isImage: Bool
     /// Position of the destination in the source (of the link when it cannot be found).
     public var position: TextPosition
+
+    public init(destination: String, isImage: Bool, position: TextPosition) {
+        self.destination = destination
+        self.isImage = isImage
+        self.position = position
+    }
 }
 
 /// One bracketed citation group, `[@a; @b, p. 3]`.

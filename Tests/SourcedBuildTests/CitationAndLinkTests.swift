@@ -158,3 +158,25 @@ import Testing
         #expect((driver["rules"] as? [Any])?.count == Rule.allCases.count)
     }
 }
+
+@Suite struct UnsafeLinkTests {
+    func link(_ destination: String, image: Bool = false) -> Link {
+        Link(destination: destination, isImage: image, position: .init(line: 1, column: 1))
+    }
+
+    @Test func schemesThatRunCodeAreUnsafe() {
+        #expect(SiteChecks.isUnsafe(link("javascript:alert(1)")))
+        #expect(SiteChecks.isUnsafe(link(" JavaScript:alert(1)")))
+        #expect(SiteChecks.isUnsafe(link("java\tscript:alert(1)")))
+        #expect(SiteChecks.isUnsafe(link("vbscript:msgbox")))
+        #expect(SiteChecks.isUnsafe(link("data:text/html;base64,PHNjcmlwdD4=")))
+        #expect(SiteChecks.isUnsafe(link("data:image/png;base64,iVBORw0KGgo=")))
+    }
+
+    @Test func imagesMayUseDataImageAndOrdinaryLinksAreFine() {
+        #expect(!SiteChecks.isUnsafe(link("data:image/png;base64,iVBORw0KGgo=", image: true)))
+        #expect(SiteChecks.isUnsafe(link("data:text/html,hi", image: true)))
+        #expect(!SiteChecks.isUnsafe(link("https://example.org/javascript:thing")))
+        #expect(!SiteChecks.isUnsafe(link("hypokalemia.md#treatment")))
+    }
+}

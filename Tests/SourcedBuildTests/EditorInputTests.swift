@@ -129,3 +129,36 @@ struct InjectedCorpusTests {
         #expect(result.status == 1)
     }
 }
+
+@Suite struct SiteSettingsEndToEndTests {
+    @Test func unknownAndMistypedSettingsAreReported() throws {
+        let site = try TempSite([
+            "Content/site.yaml":
+                "title: T\ntitel: typo\nreview:\n  max_age_days: soon\ncitations:\n  uncited_claims: sometimes\n",
+            "Content/a.md": "---\ntitle: A\nreview:\n  status: draft\n---\n\nUncited.\n",
+        ])
+        let result = try site.run(["check", "--date", "2026-11-01"])
+        #expect(result.status == 1)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains("Content/site.yaml:2:1: warning: unknown key 'titel' in site.yaml [front-matter]"))
+        #expect(lines.contains { $0.hasPrefix("    hint: did you mean 'title'? allowed keys: title, base_url") })
+        #expect(
+            lines.contains(
+                "Content/site.yaml:4:17: error: 'max_age_days' must be a whole number, not 'soon' [front-matter]"))
+        #expect(lines.contains("Content/site.yaml:6:19: error: unknown uncited_claims 'sometimes' [front-matter]"))
+        #expect(lines.contains("Content/a.md:7:1: error: paragraph has no citation: 'Uncited.' [uncited-claim]"))
+    }
+
+    @Test func uncitedClaimsCanBeWarningsOrOff() throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: T\ncitations:\n  uncited_claims: warning\n",
+            "Content/a.md": "---\ntitle: A\nreview:\n  status: draft\n---\n\nUncited.\n",
+        ])
+        let warning = try site.run(["check", "--date", "2026-11-01"])
+        #expect(warning.status == 0)
+        #expect(warning.stdout.contains("Content/a.md:7:1: warning: paragraph has no citation"))
+        try site.write("Content/site.yaml", "title: T\ncitations:\n  uncited_claims: off\n")
+        let off = try site.run(["check", "--date", "2026-11-01", "--strict"])
+        #expect(off.stdout == "0 errors, 0 warnings in 1 page\n")
+    }
+}
