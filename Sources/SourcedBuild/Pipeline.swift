@@ -20,16 +20,19 @@ public struct BuildOutcome: Sendable {
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
 public enum Pipeline {
-    public static func check(content: String, today: Day) async throws -> CheckOutcome {
-        try await assembleAndCheck(content: content, today: today).outcome
+    public static func check(content: String, today: Day, workers: WorkerPool? = nil) async throws -> CheckOutcome {
+        var cache = PageCache()
+        return try await assembleAndCheck(content: content, today: today, cache: &cache, workers: workers).outcome
     }
 
-    public static func build(content: String, templates: String, output: String, today: Day) async throws
-        -> BuildOutcome
-    {
+    public static func build(
+        content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil
+    ) async throws -> BuildOutcome {
         let templateSet = try TemplateSet(directory: templates)
         try OutputWriter.checkReplaceable(output)
-        let (site, outcome) = try await assembleAndCheck(content: content, today: today)
+        var cache = PageCache()
+        let (site, outcome) = try await assembleAndCheck(
+            content: content, today: today, cache: &cache, workers: workers)
         let published = site.pages.count(where: \.isPublished)
         guard outcome.diagnostics.errorCount == 0 else {
             return BuildOutcome(check: outcome, wrote: false, publishedCount: published, fileCount: 0)
@@ -45,9 +48,9 @@ public enum Pipeline {
         return try await assembleAndCheck(content: content, today: today, cache: &cache)
     }
 
-    static func assembleAndCheck(content: String, today: Day, cache: inout PageCache) async throws
-        -> (site: Site, outcome: CheckOutcome)
-    {
+    static func assembleAndCheck(
+        content: String, today: Day, cache: inout PageCache, workers: WorkerPool? = nil
+    ) async throws -> (site: Site, outcome: CheckOutcome) {
         let tree = try ContentLoader.load(directory: content)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
         let (bibliography, bibliographyDiagnostics) = BibliographyDecoder.decode(tree.bibliography)
@@ -61,7 +64,7 @@ public enum Pipeline {
                 stale.append(i)
             }
         }
-        let fresh = await parsePages(stale.map { tree.pages[$0] }, settings: settings)
+        let fresh = await parsePages(stale.map { tree.pages[$0] }, settings: settings, workers: workers)
         for (i, result) in zip(stale, fresh) { reused[i] = result }
         let results = reused.map { $0! }
         cache.settings = settings
@@ -79,22 +82,29 @@ public enum Pipeline {
         return (site, outcome)
     }
 
-    /// The per-page stage over every page, a bounded number at a time.
-    static func parsePages(_ files: [SourceFile], settings: SiteSettings) async -> [PageResult] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// The per-page stage over every page, a bounded number at a time: in this process, or in
+    /// worker processes when a pool is given.
+    static func parsePages(_ files: [SourceFile], settings: SiteSettings, workers pool: WorkerPool? = nil) async
+        -> [PageResult]
+    {
+        let parse: @Sendable (SourceFile) async -> PageResult = { file in
+            if let pool { return await pool.parse(file, settings: settings) }
+            return PageParser.parse(file, settings: settings)
+        }
+        let workers = pool.map { $0.options.count * 2 } ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
         return await withTaskGroup(of: (Int, PageResult).self) { group in
             var results = [PageResult?](repeating: nil, count: files.count)
             var next = 0
             while next < min(workers, files.count) {
                 let index = next
-                group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
+                group.addTask { (index, await parse(files[index])) }
                 next += 1
             }
             while let (index, result) = await group.next() {
                 results[index] = result
                 if next < files.count {
                     let index = next
-                    group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
+                    group.addTask { (index, await parse(files[index])) }
                     next += 1
                 }
             }

@@ -77,12 +77,13 @@ public struct PageCache: Sendable {
 extension Pipeline {
     /// Builds the site in memory with every page, whatever `publish.statuses` says; pages
     /// that `build` would leave out carry an "unpublished" notice. Never writes to disk.
-    public static func preview(content: String, templates: String, today: Day, cache: inout PageCache) async
-        -> SiteSnapshot
-    {
+    public static func preview(
+        content: String, templates: String, today: Day, cache: inout PageCache, workers: WorkerPool? = nil
+    ) async -> SiteSnapshot {
         do {
             let templateSet = try TemplateSet(directory: templates)
-            let (site, outcome) = try await assembleAndCheck(content: content, today: today, cache: &cache)
+            let (site, outcome) = try await assembleAndCheck(
+                content: content, today: today, cache: &cache, workers: workers)
             let outputs = try SiteOutputs(
                 site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
                 includeUnpublished: true)

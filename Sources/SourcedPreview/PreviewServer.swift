@@ -15,11 +15,14 @@ public enum PreviewServer {
         public var today: @Sendable () -> Day
         /// How often the folders are looked at for changes where inotify is unavailable.
         public var pollInterval: Duration
+        /// Worker processes for the per-page work, so a hostile page cannot stop the server.
+        public var workers: WorkerPool?
 
         public init(
             content: String, templates: String, host: String, port: Int, today: @escaping @Sendable () -> Day,
-            pollInterval: Duration = .milliseconds(250)
+            pollInterval: Duration = .milliseconds(250), workers: WorkerPool? = nil
         ) {
+            self.workers = workers
             self.content = content
             self.templates = templates
             self.host = host
@@ -34,7 +37,8 @@ public enum PreviewServer {
         var cache = PageCache()
         let state = PreviewState(
             await Pipeline.preview(
-                content: options.content, templates: options.templates, today: options.today(), cache: &cache))
+                content: options.content, templates: options.templates, today: options.today(), cache: &cache,
+                workers: options.workers))
         await report(state, log: log, elapsed: nil)
         let app = application(state: state, host: options.host, port: options.port) { port in
             log("Serving http://\(options.host):\(port)/ — every review status shown; Ctrl-C stops")
@@ -49,7 +53,8 @@ public enum PreviewServer {
                     // A save is often several writes (truncate, write, close): let them land.
                     try? await Task.sleep(for: .milliseconds(5))
                     let snapshot = await Pipeline.preview(
-                        content: options.content, templates: options.templates, today: options.today(), cache: &cache)
+                        content: options.content, templates: options.templates, today: options.today(), cache: &cache,
+                        workers: options.workers)
                     await state.update(snapshot)
                     await report(state, log: log, elapsed: ContinuousClock.now - start)
                 }

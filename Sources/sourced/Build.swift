@@ -18,7 +18,8 @@ struct Build: AsyncParsableCommand {
         let outcome: BuildOutcome
         do {
             outcome = try await Pipeline.build(
-                content: options.content, templates: options.templates, output: output, today: today)
+                content: options.content, templates: options.templates, output: output, today: today,
+                workers: try options.workerPool())
         } catch {
             throw fail(error)
         }

@@ -23,7 +23,8 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let outcome: CheckOutcome
         do {
-            outcome = try await Pipeline.check(content: options.content, today: try options.today())
+            outcome = try await Pipeline.check(
+                content: options.content, today: try options.today(), workers: try options.workerPool())
         } catch let error as ValidationError {
             throw error
         } catch {

@@ -25,7 +25,8 @@ struct Serve: AsyncParsableCommand {
             return environmentDate
         }
         let serverOptions = PreviewServer.Options(
-            content: options.content, templates: options.templates, host: host, port: port, today: today)
+            content: options.content, templates: options.templates, host: host, port: port, today: today,
+            workers: try options.workerPool())
         do {
             try await PreviewServer.run(serverOptions) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))

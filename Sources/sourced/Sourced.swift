@@ -7,7 +7,7 @@ import SourcedCore
 struct Sourced: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and check a knowledge base whose every claim cites a listed source.",
-        subcommands: [Build.self, Check.self, Serve.self, Approve.self]
+        subcommands: [Build.self, Check.self, Serve.self, Approve.self, Worker.self]
     )
 
     /// Runs the command. A command-line mistake is reported on one line of standard error
@@ -44,6 +44,20 @@ struct CommonOptions: ParsableArguments {
 
     @Option(help: "The day used for review ageing and the feed (YYYY-MM-DD). Default: SOURCE_DATE_EPOCH, else today.")
     var date: String?
+
+    @Option(
+        help: """
+            Parse pages in this many worker processes, each limited in memory and time, so a \
+            hostile page gets a render-limit error instead of stopping the run. 0: in this process.
+            """)
+    var jobs = 0
+
+    /// The worker pool `--jobs` asks for, if any.
+    func workerPool() throws -> WorkerPool? {
+        guard jobs > 0 else { return nil }
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        return try WorkerPool(.init(executable: executable, count: jobs))
+    }
 
     func today() throws -> Day {
         if let date {
