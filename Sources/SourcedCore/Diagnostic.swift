@@ -22,10 +22,8 @@ public struct Diagnostic: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-public enum Severity: String, Sendable, Codable, Comparable {
+public enum Severity: String, Sendable, Codable {
     case warning, error
-
-    public static func < (a: Severity, b: Severity) -> Bool { a == .warning && b == .error }
 }
 
 /// The stable rule ids of SPEC §6.

@@ -170,6 +170,9 @@ let ruleCases: [RuleCase] = [
         // Warnings pass unless --strict.
         let strict = try check(site, ["--strict"])
         #expect(strict.status == 1)
+
+        // check writes nothing at all.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path) == ["Content"])
     }
 
     @Test(arguments: ruleCases)

@@ -34,8 +34,10 @@ struct SitePage: Sendable {
     /// The fingerprint of the page as it is now (see `Fingerprint`).
     var fingerprint: String
 
+    /// The heading anchors links may name.
+    var anchors: Set<String>
+
     var file: String { result.file }
-    var anchors: Set<String> { Set(markdown.headings.map(\.anchor)) }
 
     /// Site-relative URL path, without the root: `topics/<slug>/`.
     var path: String { "topics/\(slug)/" }
@@ -67,7 +69,7 @@ enum SiteAssembler {
                 SitePage(
                     result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
                     badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status),
-                    fingerprint: fingerprint))
+                    fingerprint: fingerprint, anchors: Set(markdown.headings.map(\.anchor))))
         }
         var site = Site(
             settings: settings, today: today, bibliography: byKey, bibliographyOrder: bibliography, pages: pages,

@@ -12,7 +12,6 @@ public struct SourceFile: Sendable, Codable {
 
 /// Everything `Content/` holds, read once.
 public struct ContentTree: Sendable {
-    public var directory: String
     public var siteSettings: SourceFile?
     public var bibliography: SourceFile?
     public var pages: [SourceFile]
@@ -33,7 +32,7 @@ enum ContentLoader {
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LoadError(description: "content folder '\(base)' does not exist")
         }
-        var tree = ContentTree(directory: base, siteSettings: nil, bibliography: nil, pages: [], attachments: [])
+        var tree = ContentTree(siteSettings: nil, bibliography: nil, pages: [], attachments: [])
         for relative in try listFiles(base) {
             let display = base == "." ? relative : "\(base)/\(relative)"
             switch relative {

@@ -19,12 +19,6 @@ enum ReferenceFormatter {
         return parts.joined(separator: " ")
     }
 
-    /// Plain text of the same, for feeds and search.
-    static func text(_ r: Reference) -> String {
-        [r.authors.joined(separator: ", "), r.title, r.container ?? "", r.year ?? ""].filter { !$0.isEmpty }
-            .joined(separator: ". ")
-    }
-
     private static func sentence(_ text: String) -> String {
         guard let last = text.last else { return text }
         return ".?!".contains(last) ? text : text + "."

@@ -77,8 +77,6 @@ struct SiteOutputs: Sendable {
         paths = generated + copied
     }
 
-    var topicPaths: ArraySlice<String> { paths.prefix(published.count) }
-
     /// The file at `path`, or nil when the site has none there.
     func file(_ path: String) throws -> OutputFile? {
         if let index = topicIndex[path] { return topic(published[index]) }
