@@ -54,22 +54,9 @@ public enum Pipeline {
         let tree = try ContentLoader.load(directory: content)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
         let (bibliography, bibliographyDiagnostics) = BibliographyDecoder.decode(tree.bibliography)
-        if cache.settings != settings { cache = PageCache() }
-        var reused = [PageResult?](repeating: nil, count: tree.pages.count)
-        var stale: [Int] = []
-        for (i, page) in tree.pages.enumerated() {
-            if let cached = cache.entries[page.relativePath], cached.bytes == page.bytes {
-                reused[i] = cached.result
-            } else {
-                stale.append(i)
-            }
+        let results = await cache.results(for: tree.pages, settings: settings) { stale in
+            await parsePages(stale, settings: settings, workers: workers)
         }
-        let fresh = await parsePages(stale.map { tree.pages[$0] }, settings: settings, workers: workers)
-        for (i, result) in zip(stale, fresh) { reused[i] = result }
-        let results = reused.map { $0! }
-        cache.settings = settings
-        cache.entries = [:]
-        for (page, result) in zip(tree.pages, results) { cache.entries[page.relativePath] = (page.bytes, result) }
         let site = SiteAssembler.assemble(
             settings: settings, today: today, bibliography: bibliography, results: results,
             attachments: tree.attachments)

@@ -72,6 +72,23 @@ public struct PageCache: Sendable {
     var entries: [String: (bytes: [UInt8], result: PageResult)] = [:]
 
     public init() {}
+
+    /// Every page's result: cached where its bytes and the settings are unchanged, else from
+    /// `parse`, which gets only the pages that need it. Afterwards the cache holds exactly these.
+    mutating func results(
+        for pages: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async -> [PageResult]
+    ) async -> [PageResult] {
+        if self.settings != settings { self = PageCache() }
+        var results = pages.map { page in
+            entries[page.relativePath].flatMap { $0.bytes == page.bytes ? $0.result : nil }
+        }
+        let stale = results.indices.filter { results[$0] == nil }
+        for (index, result) in zip(stale, await parse(stale.map { pages[$0] })) { results[index] = result }
+        self.settings = settings
+        entries = [:]
+        for (page, result) in zip(pages, results) { entries[page.relativePath] = (page.bytes, result!) }
+        return results.map { $0! }
+    }
 }
 
 extension Pipeline {
