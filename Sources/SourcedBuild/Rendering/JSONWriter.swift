@@ -1,10 +1,16 @@
 /// Writes compact JSON with keys in the order given (callers pass them sorted), for the two
 /// large JSON outputs. Foundation's JSONEncoder took a tenth of a 10,000-page build for them.
 ///
-/// Strings escape `"`, `\`, control characters and also `<`, `>` and `&`, so the data stays
-/// harmless even if a page ever inlines it.
+/// Strings escape `"`, `\` and control characters, and by default also `<`, `>` and `&`, so
+/// the data stays harmless even if a page ever inlines it.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
+    /// False writes exactly what Foundation's JSONEncoder writes with `.withoutEscapingSlashes`.
+    let escapesMarkup: Bool
+
+    init(escapesMarkup: Bool = true) {
+        self.escapesMarkup = escapesMarkup
+    }
 
     mutating func raw(_ text: String) {
         bytes += text.utf8
@@ -21,13 +27,19 @@ struct JSONWriter {
             case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
             case 0x08: bytes += #"\b"#.utf8
             case 0x0C: bytes += #"\f"#.utf8
-            case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                let hex = String(byte, radix: 16)
-                bytes += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
+            case 0..<0x20:
+                unicodeEscape(byte)
+            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                if escapesMarkup { unicodeEscape(byte) } else { bytes.append(byte) }
             default: bytes.append(byte)
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func unicodeEscape(_ byte: UInt8) {
+        let hex = String(byte, radix: 16)
+        bytes += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
     }
 
     /// `"key":` — keys are plain ASCII chosen by us.
