@@ -4,7 +4,7 @@ import SourcedCore
 ///
 /// Every position is 1-based in the original file (the caller's line offset applied) and
 /// columns count Unicode code points. No C pointer survives into these values.
-public struct RenderedMarkdown: Sendable, Codable, Equatable {
+public struct RenderedMarkdown: Sendable, Equatable {
     /// Body HTML. Each citation group stands as a placeholder (see `CitationPlaceholder`).
     public var html: String
     public var headings: [Heading]
@@ -23,7 +23,7 @@ public struct RenderedMarkdown: Sendable, Codable, Equatable {
     }
 }
 
-public struct Heading: Sendable, Codable, Equatable {
+public struct Heading: Sendable, Equatable {
     public var level: Int
     public var text: String
     /// GitHub-style anchor, unique within the page.
@@ -31,7 +31,7 @@ public struct Heading: Sendable, Codable, Equatable {
     public var position: TextPosition
 }
 
-public struct Link: Sendable, Codable, Equatable {
+public struct Link: Sendable, Equatable {
     public var destination: String
     public var isImage: Bool
     /// Position of the destination in the source (of the link when it cannot be found).
@@ -45,7 +45,7 @@ public struct Link: Sendable, Codable, Equatable {
 }
 
 /// One bracketed citation group, `[@a; @b, p. 3]`.
-public struct CitationGroup: Sendable, Codable, Equatable {
+public struct CitationGroup: Sendable, Equatable {
     public var items: [CitationItem]
     public var position: TextPosition
 
@@ -55,7 +55,7 @@ public struct CitationGroup: Sendable, Codable, Equatable {
     }
 }
 
-public struct CitationItem: Sendable, Codable, Equatable {
+public struct CitationItem: Sendable, Equatable {
     public var key: String
     public var locator: String?
     /// Position of the `@` that starts the key.
@@ -69,8 +69,8 @@ public struct CitationItem: Sendable, Codable, Equatable {
 }
 
 /// A block that states something and so must cite a source (SPEC §3).
-public struct Claim: Sendable, Codable, Equatable {
-    public enum Kind: String, Sendable, Codable { case paragraph, listItem, tableRow }
+public struct Claim: Sendable, Equatable {
+    public enum Kind: String, Sendable { case paragraph, listItem, tableRow }
     public var kind: Kind
     public var text: String
     public var isCited: Bool

@@ -48,15 +48,31 @@ struct CommonOptions: ParsableArguments {
     @Option(
         help: """
             Parse pages in this many worker processes, each limited in memory and time, so a \
-            hostile page gets a render-limit error instead of stopping the run. 0: in this process.
+            hostile page gets a render-limit error instead of stopping the run. Default: one per \
+            core. 0: in this process, unprotected.
             """)
-    var jobs = 0
+    var jobs: Int?
+
+    @Option(help: "Seconds a worker may spend on one page before it gets render-limit.")
+    var pageTimeout = 10.0
+
+    @Option(help: "Address-space limit of each worker process, in MiB.")
+    var workerMemory = 2048
 
     /// The worker pool `--jobs` asks for, if any.
     func workerPool() throws -> WorkerPool? {
-        guard jobs > 0 else { return nil }
+        let count = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        guard count >= 0 else { throw ValidationError("--jobs must be 0 or more") }
+        guard pageTimeout > 0, pageTimeout <= 3600 else {
+            throw ValidationError("--page-timeout must be between 0 and 3600 seconds")
+        }
+        guard workerMemory >= 64 else { throw ValidationError("--worker-memory must be at least 64 (MiB)") }
+        guard count > 0 else { return nil }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        return try WorkerPool(.init(executable: executable, count: jobs))
+        return try WorkerPool(
+            .init(
+                executable: executable, count: count, memoryLimitMB: workerMemory,
+                timeout: .milliseconds(Int(pageTimeout * 1000))))
     }
 
     func today() throws -> Day {

@@ -27,21 +27,17 @@ import Testing
         return nil
     }
 
-    @Test func editingByRenameUpdatesThePreview() async throws {
-        let site = try TempSite([
-            "Content/site.yaml": "title: Live\n",
-            "Content/a.md":
-                "---\ntitle: A\nreview:\n  status: draft\nreferences:\n  - id: r\n    title: R\n---\n\nFirst text [@r].\n",
-        ])
+    /// Starts `sourced serve` in `site` and returns it with its base URL once it listens.
+    func startServer(in site: TempSite, _ extra: [String] = []) throws -> (Process, String) {
         let process = Process()
         process.executableURL = try sourcedBinary()
-        process.arguments = ["serve", "--templates", templatesPath, "--port", "0", "--date", "2026-11-01"]
+        process.arguments =
+            ["serve", "--templates", templatesPath, "--port", "0", "--date", "2026-11-01"] + extra
         process.currentDirectoryURL = site.root
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer { process.terminate() }
 
         // The server says where it listens once it is up.
         var log = ""
@@ -49,12 +45,50 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(20)
         while port == nil, ContinuousClock.now < deadline {
             let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
             log += String(decoding: chunk, as: UTF8.self)
             if let range = log.firstRange(of: "Serving http://127.0.0.1:") {
                 port = Int(log[range.upperBound...].prefix { $0.isNumber })
             }
         }
-        let base = "http://127.0.0.1:\(try #require(port, "no port in: \(log)"))"
+        guard let port else {
+            process.terminate()
+            throw ServerDidNotStart(log: log)
+        }
+        return (process, "http://127.0.0.1:\(port)")
+    }
+
+    struct ServerDidNotStart: Error {
+        var log: String
+    }
+
+    @Test func aHostilePageNeverTakesThePreviewDown() async throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: Live\n",
+            "Content/hostile.md": HostileInputTests.front("Hostile") + HostileInputTests.hostile["table"]!,
+            "Content/fine.md": HostileInputTests.front("Fine") + "Causes include:\n",
+        ])
+        let (process, base) = try startServer(
+            in: site, ["--jobs", "2", "--page-timeout", "2", "--worker-memory", "512"])
+        defer { process.terminate() }
+        let overlay = try await waitFor(base + "/topics/fine/") { $0.contains("sourced-error-overlay") }
+        #expect(overlay?.contains("render-limit") == true)
+
+        // The server is still up and recovers as soon as the page is fixed.
+        try site.write("Content/hostile.md", HostileInputTests.front("Hostile") + "Now harmless:\n")
+        let fixed = try await waitFor(base + "/topics/hostile/") { $0.contains("Now harmless:") }
+        #expect(fixed?.contains("sourced-error-overlay") == false)
+        #expect(process.isRunning)
+    }
+
+    @Test func editingByRenameUpdatesThePreview() async throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: Live\n",
+            "Content/a.md":
+                "---\ntitle: A\nreview:\n  status: draft\nreferences:\n  - id: r\n    title: R\n---\n\nFirst text [@r].\n",
+        ])
+        let (process, base) = try startServer(in: site)
+        defer { process.terminate() }
         #expect(try await waitFor(base + "/topics/a/") { $0.contains("First text") } != nil)
 
         // Save by rename, as vim and VS Code do.

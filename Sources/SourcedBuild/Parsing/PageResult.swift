@@ -5,7 +5,7 @@ import SourcedMarkdown
 ///
 /// It depends only on the page's bytes and the site settings, never on other pages, so
 /// it can be computed anywhere (a worker process, a cache) and serialised.
-public struct PageResult: Sendable, Codable {
+public struct PageResult: Sendable, Equatable {
     public var file: String
     public var relativePath: String
     /// Nil when the front matter is unusable; diagnostics then say why.
@@ -26,7 +26,7 @@ public struct PageResult: Sendable, Codable {
 }
 
 /// Where a link in a page body points, resolved against the content folder.
-public enum LinkTarget: Sendable, Codable, Equatable {
+public enum LinkTarget: Sendable, Equatable {
     /// Another topic page: its content path and optional heading anchor.
     case topic(path: String, fragment: String?)
     /// A file in the content folder, copied to the output as-is.

@@ -42,14 +42,12 @@ public final class WorkerPool: Sendable {
     /// One page through a worker; `render-limit` if the worker dies or takes too long.
     func parse(_ file: SourceFile, settings: SiteSettings) async -> PageResult {
         let worker = await idle.take()
-        let header =
-            (try? WorkerProtocol.encoder.encode(
-                WorkerProtocol.Request(path: file.path, relativePath: file.relativePath, settings: settings)))
-            .map(Array.init) ?? []
+        let header = WorkerProtocol.encode(
+            WorkerProtocol.Request(path: file.path, relativePath: file.relativePath, settings: settings))
         let timeout = options.timeout
         let reply: PageResult? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                let watchdog = DispatchWorkItem { worker.kill() }
+                let watchdog = DispatchWorkItem { worker.kill(timedOut: true) }
                 let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
                 DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
                 let result = worker.call(header: header, page: file.bytes)
@@ -61,20 +59,31 @@ public final class WorkerPool: Sendable {
             idle.put(worker)
             return reply
         }
-        worker.stop()
+        let failure = worker.stop()
         if let fresh = try? Worker(options) { idle.put(fresh) } else { idle.put(worker) }
-        return Self.renderLimit(file, timeout: timeout, memoryLimitMB: options.memoryLimitMB)
+        return Self.renderLimit(file, failure, options: options)
     }
 
-    static func renderLimit(_ file: SourceFile, timeout: Duration, memoryLimitMB: Int) -> PageResult {
-        PageResult(
+    /// The page's only diagnostic when its worker did not come back with a result.
+    static func renderLimit(_ file: SourceFile, _ failure: Worker.Failure, options: Options) -> PageResult {
+        let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
+        let what: String
+        switch failure {
+        case .timedOut:
+            let shown = seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+            what = "took longer than \(shown) s on this page, so its worker was stopped"
+        case .died(let signal):
+            what =
+                "crashed on this page\(signal.map { " (signal \($0))" } ?? "") or ran past its "
+                + "\(options.memoryLimitMB) MiB memory limit"
+        }
+        return PageResult(
             file: file.path, relativePath: file.relativePath, metadata: nil, markdown: nil, links: [],
             diagnostics: [
                 Diagnostic(
                     file: file.path, position: .init(line: 1, column: 1), rule: .renderLimit,
-                    message:
-                        "cmark-gfm could not render this page within \(timeout) and \(memoryLimitMB) MB; the rest of the site was still checked",
-                    hint: "look for very large tables, long runs of brackets or link definitions")
+                    message: "cmark-gfm \(what); the rest of the site was still checked",
+                    hint: "look for very large tables, long runs of brackets, emphasis or link definitions")
             ])
     }
 
@@ -140,21 +149,31 @@ final class Worker: @unchecked Sendable {
         } catch {
             return nil
         }
-        guard let json = WorkerProtocol.readFrame(output.fileHandleForReading),
-            let html = WorkerProtocol.readFrame(output.fileHandleForReading),
-            var result = try? WorkerProtocol.decoder.decode(PageResult.self, from: Data(json))
-        else { return nil }
-        if result.markdown != nil { result.markdown!.html = String(decoding: html, as: UTF8.self) }
-        return result
+        guard let reply = WorkerProtocol.readFrame(output.fileHandleForReading) else { return nil }
+        return WorkerProtocol.decode(reply, as: PageResult.self)
     }
 
-    func kill() {
+    enum Failure: Equatable {
+        case timedOut
+        /// The signal that ended it, if one did.
+        case died(signal: Int32?)
+    }
+
+    private let lock = NSLock()
+    private var timedOut = false
+
+    func kill(timedOut: Bool = false) {
+        lock.withLock { self.timedOut = self.timedOut || timedOut }
         if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
     }
 
-    func stop() {
+    /// Ends the process and says why it had to go.
+    @discardableResult
+    func stop() -> Failure {
         try? input.fileHandleForWriting.close()
         kill()
         process.waitUntilExit()
+        if lock.withLock({ timedOut }) { return .timedOut }
+        return .died(signal: process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil)
     }
 }

@@ -5,15 +5,44 @@ import SourcedCore
     import Glibc
 #endif
 
-/// The pipe protocol between the parent and a `sourced worker` process. Each message is two
-/// frames, each a 4-byte big-endian length and that many bytes: a request is (JSON header,
-/// page bytes); a reply is (JSON `PageResult` without its HTML, the HTML bytes). Bulk bytes
-/// travel raw, never escaped inside JSON.
+/// The pipe protocol between the parent and a `sourced worker` process. A message is made of
+/// frames, each a 4-byte big-endian length and that many bytes: a request is two frames (its
+/// header in the wire form, then the page's bytes); a reply is one frame, the `PageResult` in
+/// the wire form, where the HTML travels as raw length-prefixed bytes.
 enum WorkerProtocol {
-    struct Request: Codable {
+    struct Request: WireCodable {
         var path: String
         var relativePath: String
         var settings: SiteSettings
+
+        func write(to wire: inout WireWriter) {
+            wire.write(path)
+            wire.write(relativePath)
+            wire.write(settings)
+        }
+
+        init(path: String, relativePath: String, settings: SiteSettings) {
+            self.path = path
+            self.relativePath = relativePath
+            self.settings = settings
+        }
+
+        init(from wire: inout WireReader) throws(WireError) {
+            self.init(path: try wire.read(), relativePath: try wire.read(), settings: try wire.read())
+        }
+    }
+
+    static func encode(_ value: some WireCodable) -> [UInt8] {
+        var wire = WireWriter()
+        wire.write(value)
+        return wire.bytes
+    }
+
+    /// The value a whole frame holds; nil when the bytes are not one well-formed value.
+    static func decode<T: WireCodable>(_ bytes: [UInt8], as _: T.Type = T.self) -> T? {
+        var wire = WireReader(bytes)
+        guard let value = try? T(from: &wire), wire.isAtEnd else { return nil }
+        return value
     }
 
     static func frame(_ bytes: some Collection<UInt8>) -> [UInt8] {
@@ -39,20 +68,13 @@ enum WorkerProtocol {
         return bytes
     }
 
-    static let encoder = JSONEncoder()
-    static let decoder = JSONDecoder()
-
     /// Worker side: answers requests from standard input until it closes.
     static func serve(input: FileHandle, output: FileHandle) {
         while let header = readFrame(input), let page = readFrame(input),
-            let request = try? decoder.decode(Request.self, from: Data(header))
+            let request = decode(header, as: Request.self)
         {
             let file = SourceFile(path: request.path, relativePath: request.relativePath, bytes: page)
-            var result = PageParser.parse(file, settings: request.settings)
-            let html = Array((result.markdown?.html ?? "").utf8)
-            result.markdown?.html = ""
-            guard let json = try? encoder.encode(result) else { return }
-            output.write(Data(frame(json) + frame(html)))
+            output.write(Data(frame(encode(PageParser.parse(file, settings: request.settings)))))
         }
     }
 }

@@ -1,0 +1,85 @@
+import SourcedCore
+
+// The wire form of what a page's Markdown walk found; fields in declaration order.
+
+extension RenderedMarkdown: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(html)
+        wire.write(headings)
+        wire.write(links)
+        wire.write(citationGroups)
+        wire.write(claims)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(
+            html: try wire.read(), headings: try wire.read(), links: try wire.read(),
+            citationGroups: try wire.read(), claims: try wire.read())
+    }
+}
+
+extension Heading: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(level)
+        wire.write(text)
+        wire.write(anchor)
+        wire.write(position)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(level: try wire.read(), text: try wire.read(), anchor: try wire.read(), position: try wire.read())
+    }
+}
+
+extension Link: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(destination)
+        wire.write(isImage)
+        wire.write(position)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(destination: try wire.read(), isImage: try wire.read(), position: try wire.read())
+    }
+}
+
+extension CitationGroup: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(items)
+        wire.write(position)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(items: try wire.read(), position: try wire.read())
+    }
+}
+
+extension CitationItem: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(key)
+        wire.write(locator)
+        wire.write(position)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(key: try wire.read(), locator: try wire.read(), position: try wire.read())
+    }
+}
+
+extension Claim.Kind: WireCodable {}
+
+extension Claim: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(kind)
+        wire.write(text)
+        wire.write(isCited)
+        wire.write(position)
+        wire.write(sections)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(
+            kind: try wire.read(), text: try wire.read(), isCited: try wire.read(), position: try wire.read(),
+            sections: try wire.read())
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import SourcedCore
+import Testing
+
+@testable import SourcedBuild
+
+/// The worker reply format: every value comes back as it was sent, and damaged bytes are
+/// refused rather than misread.
+@Suite struct WireTests {
+    func exampleResults() throws -> [PageResult] {
+        let tree = try ContentLoader.load(directory: packageRoot.appendingPathComponent("Content").path)
+        let (settings, _) = SiteSettingsDecoder.decode(tree.siteSettings)
+        return tree.pages.map { PageParser.parse($0, settings: settings) }
+    }
+
+    @Test func everyExamplePageRoundTrips() throws {
+        let results = try exampleResults()
+        #expect(results.count >= 12)
+        for result in results {
+            let bytes = WorkerProtocol.encode(result)
+            #expect(WorkerProtocol.decode(bytes, as: PageResult.self) == result, "\(result.relativePath)")
+        }
+    }
+
+    @Test func unusualShapesRoundTrip() throws {
+        let bad = PageParser.parse(
+            SourceFile(path: "C/bad.md", relativePath: "bad.md", bytes: Array("no front matter\n".utf8)),
+            settings: SiteSettings())
+        #expect(bad.metadata == nil && !bad.diagnostics.isEmpty)
+        var linked = bad
+        linked.links = [
+            .topic(path: "a/b.md", fragment: nil), .topic(path: "c.md", fragment: "x"), .file(path: "i.png"),
+            .fragment("top"), .outside, .external,
+        ]
+        linked.bodyDigest = "ü\u{0}\"\n"
+        for result in [bad, linked] {
+            #expect(WorkerProtocol.decode(WorkerProtocol.encode(result), as: PageResult.self) == result)
+        }
+        let settings = SiteSettings(
+            title: "T", baseURL: "https://x/y/", disclaimer: "d", reviewMaxAgeDays: -3, reviewDashboard: false,
+            publishStatuses: [.approved], uncitedClaims: .warning, exemptSections: [])
+        let request = WorkerProtocol.Request(path: "p", relativePath: "r", settings: settings)
+        #expect(
+            WorkerProtocol.decode(WorkerProtocol.encode(request), as: WorkerProtocol.Request.self)?.settings == settings
+        )
+    }
+
+    @Test func damagedRepliesAreRefused() throws {
+        let result = try #require(try exampleResults().first)
+        let bytes = WorkerProtocol.encode(result)
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {
+            #expect(WorkerProtocol.decode(Array(bytes[..<cut]), as: PageResult.self) == nil)
+        }
+        #expect(WorkerProtocol.decode(bytes + [0], as: PageResult.self) == nil)
+        #expect(
+            WorkerProtocol.decode(
+                [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], as: PageResult.self) == nil)
+    }
+}
