@@ -6,7 +6,6 @@ public struct CheckOutcome: Sendable {
     /// Sorted by file, line, column.
     public var diagnostics: [Diagnostic]
     public var pageCount: Int
-    public var sourceCount: Int
 }
 
 /// What a build did.
@@ -15,6 +14,8 @@ public struct BuildOutcome: Sendable {
     /// False when the content had errors: the output folder was left as it was.
     public var wrote: Bool
     public var publishedCount: Int
+    /// Entries in the reference index.
+    public var sourceCount: Int
     public var fileCount: Int
 }
 
@@ -35,12 +36,14 @@ public enum Pipeline {
             content: content, today: today, cache: &cache, workers: workers)
         let published = site.pages.count(where: \.isPublished)
         guard outcome.diagnostics.errorCount == 0 else {
-            return BuildOutcome(check: outcome, wrote: false, publishedCount: published, fileCount: 0)
+            return BuildOutcome(check: outcome, wrote: false, publishedCount: published, sourceCount: 0, fileCount: 0)
         }
         let files = try await SiteRenderer.render(
             site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content)
         try OutputWriter.write(files, to: output)
-        return BuildOutcome(check: outcome, wrote: true, publishedCount: published, fileCount: files.count)
+        return BuildOutcome(
+            check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
+            fileCount: files.count)
     }
 
     static func assembleAndCheck(content: String, today: Day) async throws -> (site: Site, outcome: CheckOutcome) {
@@ -51,21 +54,19 @@ public enum Pipeline {
     static func assembleAndCheck(
         content: String, today: Day, cache: inout PageCache, workers: WorkerPool? = nil
     ) async throws -> (site: Site, outcome: CheckOutcome) {
-        let tree = try ContentLoader.load(directory: content)
+        let tree = try ContentLoader.load(directory: content, reusing: &cache.files)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
-        let (bibliography, bibliographyDiagnostics) = BibliographyDecoder.decode(tree.bibliography)
+        let (bibliography, bibliographyDiagnostics) = cache.bibliography(tree.bibliography)
         let results = await cache.results(for: tree.pages, settings: settings) { stale in
             await parsePages(stale, settings: settings, workers: workers)
         }
-        let site = SiteAssembler.assemble(
-            settings: settings, today: today, bibliography: bibliography, results: results,
-            attachments: tree.attachments)
+        let site = cache.assemble(
+            settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
+            results: results, attachments: tree.attachments)
         var diagnostics = settingsDiagnostics + bibliographyDiagnostics
         diagnostics += results.flatMap(\.diagnostics)
-        diagnostics += SiteChecks.run(site)
-        let outcome = CheckOutcome(
-            diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count,
-            sourceCount: site.referenceIndex.entries.count)
+        diagnostics += SiteChecks.run(site, cache: &cache.checks)
+        let outcome = CheckOutcome(diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count)
         return (site, outcome)
     }
 

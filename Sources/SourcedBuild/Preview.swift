@@ -65,11 +65,19 @@ public struct SiteSnapshot: Sendable {
     }
 }
 
-/// Per-page results of the last build, reused while a page's bytes and the site settings
-/// stay the same: after an edit, only the edited page goes through cmark again.
+/// What the last build read and made, reused by the next while its inputs stay the same, so
+/// that after an edit in the preview only the edited page is read, parsed and assembled again.
 public struct PageCache: Sendable {
     var settings: SiteSettings?
     var entries: [String: (bytes: [UInt8], result: PageResult)] = [:]
+    /// Paths the last `results` call had to parse.
+    private(set) var fresh: Set<String> = []
+    /// The content folder's files as last read.
+    var files: [String: ContentLoader.LoadedFile] = [:]
+    var checks = CheckCache()
+    private var bibliography: (bytes: [UInt8]?, decoded: ([LocatedReference], [Diagnostic]))?
+    /// Pages as the last assembly made them, with what they depend on beyond their own result.
+    private var assembled: (settings: SiteSettings, today: Day, bibliography: [UInt8]?, pages: [String: SitePage])?
 
     public init() {}
 
@@ -78,16 +86,49 @@ public struct PageCache: Sendable {
     mutating func results(
         for pages: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async -> [PageResult]
     ) async -> [PageResult] {
-        if self.settings != settings { self = PageCache() }
+        if self.settings != settings { entries = [:] }
         var results = pages.map { page in
             entries[page.relativePath].flatMap { $0.bytes == page.bytes ? $0.result : nil }
         }
         let stale = results.indices.filter { results[$0] == nil }
         for (index, result) in zip(stale, await parse(stale.map { pages[$0] })) { results[index] = result }
         self.settings = settings
+        fresh = Set(stale.map { pages[$0].relativePath })
         entries = [:]
         for (page, result) in zip(pages, results) { entries[page.relativePath] = (page.bytes, result!) }
         return results.map { $0! }
+    }
+
+    /// The decoded bibliography, decoded again only when its bytes changed.
+    mutating func bibliography(_ file: SourceFile?) -> ([LocatedReference], [Diagnostic]) {
+        if let bibliography, bibliography.bytes == file?.bytes { return bibliography.decoded }
+        let decoded = BibliographyDecoder.decode(file)
+        bibliography = (file?.bytes, decoded)
+        return decoded
+    }
+
+    /// Assembles the site, reusing each page the last assembly made if neither the page nor
+    /// the settings, the day or the bibliography changed since.
+    mutating func assemble(
+        settings: SiteSettings, today: Day, bibliography: SourceFile?, references: [LocatedReference],
+        results: [PageResult], attachments: [String]
+    ) -> Site {
+        var previous: [String: SitePage] = [:]
+        if let assembled, assembled.settings == settings, assembled.today == today,
+            assembled.bibliography == bibliography?.bytes
+        {
+            previous = assembled.pages
+        }
+        let fresh = fresh
+        let site = SiteAssembler.assemble(
+            settings: settings, today: today, bibliography: references, results: results, attachments: attachments
+        ) { result in
+            fresh.contains(result.relativePath) ? nil : previous[result.relativePath]
+        }
+        var pages: [String: SitePage] = [:]
+        for page in site.pages { pages[page.result.relativePath] = page }
+        assembled = (settings, today, bibliography?.bytes, pages)
+        return site
     }
 }
 

@@ -35,7 +35,7 @@ struct Build: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(
-            "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages, \(outcome.check.sourceCount) sources, "
+            "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages, \(outcome.sourceCount) sources, "
                 + "\(diagnostics.warningCount) warnings in \(String(format: "%.2f", seconds)) s → \(output)/")
     }
 }

@@ -34,8 +34,10 @@ struct IncrementalTests {
         _ = await Pipeline.preview(content: content, templates: templatesPath, today: today, cache: &cache)
 
         var generator = SystemRandomNumberGenerator()
-        let topics = try FileManager.default.contentsOfDirectory(atPath: content + "/topics").sorted()
-        for round in 0..<3 {
+        var topics = try FileManager.default.contentsOfDirectory(atPath: content + "/topics").sorted()
+        // Pages-only rounds reuse every other page, its checks and its links; the others change
+        // what every page depends on: a shared source, or the headings and pages links can reach.
+        for round in 0..<4 {
             // Edit a few pages: reword a body, retitle one, and change a shared source.
             for name in topics.shuffled(using: &generator).prefix(3) {
                 let path = content + "/topics/" + name
@@ -45,19 +47,29 @@ struct IncrementalTests {
                     range: text.range(of: "\n---\n").map { $0.upperBound..<text.endIndex })
                 try text.write(toFile: path, atomically: true, encoding: .utf8)
             }
-            let bibliography = content + "/bibliography.yaml"
-            let bib = try String(contentsOfFile: bibliography, encoding: .utf8)
-            try bib.replacingOccurrences(
-                of: "title: ", with: "title: R\(round) ", options: [], range: bib.range(of: "title: ")
-            )
-            .write(toFile: bibliography, atomically: true, encoding: .utf8)
+            if round == 1 {
+                let bibliography = content + "/bibliography.yaml"
+                let bib = try String(contentsOfFile: bibliography, encoding: .utf8)
+                try bib.replacingOccurrences(
+                    of: "title: ", with: "title: R\(round) ", options: [], range: bib.range(of: "title: ")
+                )
+                .write(toFile: bibliography, atomically: true, encoding: .utf8)
+            }
+            if round == 2 {
+                let headed = content + "/topics/" + topics[0]
+                let text = try String(contentsOfFile: headed, encoding: .utf8)
+                try (text + "\n## Added heading\n\nMore text [@\(try firstKey(text))].\n")
+                    .write(toFile: headed, atomically: true, encoding: .utf8)
+                try FileManager.default.removeItem(atPath: content + "/topics/" + topics.removeLast())
+            }
 
             let incremental = await Pipeline.preview(
                 content: content, templates: templatesPath, today: today, cache: &cache)
             let full = await Pipeline.preview(content: content, templates: templatesPath, today: today)
-            #expect(!incremental.hasErrors)
+            #expect(incremental.hasErrors == full.hasErrors)
             let (_, checked) = try await Pipeline.assembleAndCheck(content: content, today: today)
             #expect(incremental.diagnostics == checked.diagnostics)
+            #expect(incremental.diagnostics == full.diagnostics)
             let paths =
                 [
                     "index.html", "references/index.html", "review/index.html", "search-index.json", "references.json",

@@ -5,17 +5,37 @@ import SourcedMarkdown
 /// every problem it finds.
 enum SiteChecks {
     static func run(_ site: Site) -> [Diagnostic] {
+        var unused = CheckCache()
+        return run(site, cache: &unused)
+    }
+
+    /// The same, taking each page's diagnostics from `cache` when they cannot have changed:
+    /// the page is the one checked last time and, for its links, no page or anchor or
+    /// attachment appeared or went. `cache` then holds this run's.
+    static func run(_ site: Site, cache: inout CheckCache) -> [Diagnostic] {
+        let linkTargets = CheckCache.LinkTargets(site)
+        let linksUnchanged = cache.linkTargets == linkTargets
+        let exempt = Set(site.settings.exemptSections.map { $0.lowercased() })
         var diagnostics: [Diagnostic] = []
-        diagnostics += bibliographyConflicts(site)
+        diagnostics += bibliographyDuplicates(site)
         diagnostics += duplicateSlugs(site)
+        var checked: [String: CheckCache.Entry] = [:]
         for page in site.pages {
-            diagnostics += unknownCitations(page, site)
-            diagnostics += unusedReferences(page)
-            diagnostics += links(page, site)
-            diagnostics += uncitedClaims(page, site.settings)
-            diagnostics += reviewAge(page, site)
-            diagnostics += approvalCurrency(page)
+            let path = page.result.relativePath
+            var entry: CheckCache.Entry
+            if let previous = cache.pages[path], previous.page === page {
+                entry = previous
+                if !linksUnchanged { entry.links = links(page, site) }
+            } else {
+                var own = unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site)
+                own += uncitedClaims(page, site.settings, exempt: exempt)
+                own += reviewAge(page, site) + approvalCurrency(page)
+                entry = CheckCache.Entry(page: page, own: own, links: links(page, site))
+            }
+            diagnostics += entry.own + entry.links
+            checked[path] = entry
         }
+        cache = CheckCache(pages: checked, linkTargets: linkTargets)
         return diagnostics
     }
 
@@ -41,8 +61,8 @@ enum SiteChecks {
         }
     }
 
-    /// The same key on a page and in the bibliography must be the same source.
-    static func bibliographyConflicts(_ site: Site) -> [Diagnostic] {
+    /// A key the bibliography lists twice.
+    static func bibliographyDuplicates(_ site: Site) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var seen: Set<String> = []
         for located in site.bibliographyOrder where !seen.insert(located.reference.id).inserted {
@@ -51,22 +71,25 @@ enum SiteChecks {
                     file: located.file, position: located.position, rule: .duplicateReference,
                     message: "reference '\(located.reference.id)' is listed twice in the bibliography"))
         }
-        for page in site.pages {
-            for located in page.metadata.references {
-                guard let shared = site.bibliography[located.reference.id], shared.reference != located.reference
-                else { continue }
-                diagnostics.append(
-                    Diagnostic(
-                        file: page.file, position: located.position, rule: .duplicateReference,
-                        message:
-                            "reference '\(located.reference.id)' differs from the bibliography's entry of that key",
-                        hint: "remove it from the page to use the bibliography's, or give it another key"))
-            }
-        }
         return diagnostics
     }
 
+    /// The same key on a page and in the bibliography must be the same source.
+    static func bibliographyConflicts(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        page.metadata.references.compactMap { located in
+            guard let shared = site.bibliography[located.reference.id], shared.reference != located.reference
+            else { return nil }
+            return Diagnostic(
+                file: page.file, position: located.position, rule: .duplicateReference,
+                message: "reference '\(located.reference.id)' differs from the bibliography's entry of that key",
+                hint: "remove it from the page to use the bibliography's, or give it another key")
+        }
+    }
+
     static func duplicateSlugs(_ site: Site) -> [Diagnostic] {
+        var seen: [String: Int] = [:]
+        for page in site.pages { seen[page.slug, default: 0] += 1 }
+        guard seen.values.contains(where: { $0 > 1 }) else { return [] }
         let groups = Dictionary(grouping: site.pages, by: \.slug).filter { $0.value.count > 1 }
         return groups.keys.sorted().flatMap { slug in
             let pages = groups[slug]!
@@ -126,20 +149,21 @@ enum SiteChecks {
     }
 
     static func isUnsafe(_ link: Link) -> Bool {
-        let url = String(link.destination.unicodeScalars.filter { $0.value > 0x20 }).lowercased()
+        // Every unsafe scheme needs a colon; most links (relative paths) have none.
+        guard link.destination.utf8.contains(UInt8(ascii: ":")) else { return false }
+        let url = String(link.destination.unicodeScalars.prefix(64).filter { $0.value > 0x20 }).lowercased()
         if url.hasPrefix("javascript:") || url.hasPrefix("vbscript:") { return true }
         if url.hasPrefix("data:") { return !(link.isImage && url.hasPrefix("data:image/")) }
         return false
     }
 
-    static func uncitedClaims(_ page: SitePage, _ settings: SiteSettings) -> [Diagnostic] {
+    static func uncitedClaims(_ page: SitePage, _ settings: SiteSettings, exempt: Set<String>) -> [Diagnostic] {
         let severity: Severity
         switch settings.uncitedClaims {
         case .off: return []
         case .warning: severity = .warning
         case .error: severity = .error
         }
-        let exempt = Set(settings.exemptSections.map { $0.lowercased() })
         return page.markdown.claims.compactMap { claim in
             guard !claim.isCited, !claim.isLeadIn,
                 !claim.text.allSatisfy(\.isWhitespace),
@@ -185,6 +209,34 @@ enum SiteChecks {
         let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return collapsed.count > 60 ? String(collapsed.prefix(57)) + "…" : collapsed
     }
+}
+
+/// The checks of the last run, per page, for the preview's rebuilds.
+struct CheckCache: Sendable {
+    struct Entry: Sendable {
+        var page: SitePage
+        /// What the page's own checks found; they depend only on the page (which is reused
+        /// only while the settings, the day and the bibliography stay the same).
+        var own: [Diagnostic]
+        /// What its link checks found; they also depend on `LinkTargets`.
+        var links: [Diagnostic]
+    }
+
+    /// Everything a link can point at: pages, their headings and attachments.
+    struct LinkTargets: Sendable, Equatable {
+        var anchors: [String: Set<String>]
+        var attachments: Set<String>
+
+        init(_ site: Site) {
+            var anchors: [String: Set<String>] = [:]
+            for page in site.pages { anchors[page.result.relativePath] = page.anchors }
+            self.anchors = anchors
+            attachments = site.attachments
+        }
+    }
+
+    var pages: [String: Entry] = [:]
+    var linkTargets: LinkTargets?
 }
 
 extension Claim.Kind {

@@ -27,31 +27,82 @@ public struct LoadError: Error, CustomStringConvertible {
 enum ContentLoader {
     /// Reads the content folder; files and folders whose names start with `_` or `.` are skipped.
     static func load(directory: String) throws -> ContentTree {
+        var unused: [String: LoadedFile] = [:]
+        return try load(directory: directory, reusing: &unused)
+    }
+
+    /// A file as the last load read it, and the identity it had then.
+    struct LoadedFile: Sendable {
+        var identity: FileIdentity
+        var file: SourceFile
+    }
+
+    /// What `lstat` says of a file; a save changes it (size, modification time, or the inode
+    /// when an editor saves by rename), so a file with the same identity need not be read again.
+    struct FileIdentity: Sendable, Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var modified: Int
+        var modifiedNanoseconds: Int
+        var changed: Int
+        var changedNanoseconds: Int
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = info.st_mtim.tv_sec
+            modifiedNanoseconds = info.st_mtim.tv_nsec
+            changed = info.st_ctim.tv_sec
+            changedNanoseconds = info.st_ctim.tv_nsec
+        }
+    }
+
+    /// The same, re-reading only files whose identity changed since `previous`, which then
+    /// holds what this load read. The preview server's rebuilds use it.
+    static func load(directory: String, reusing previous: inout [String: LoadedFile]) throws -> ContentTree {
         let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LoadError(description: "content folder '\(base)' does not exist")
         }
         var tree = ContentTree(siteSettings: nil, bibliography: nil, pages: [], attachments: [])
-        for relative in try listFiles(base) {
+        var loaded: [String: LoadedFile] = [:]
+        for (relative, identity) in try listFilesWithIdentity(base) {
             let display = base == "." ? relative : "\(base)/\(relative)"
+            func file() throws -> SourceFile {
+                if let known = previous[relative], known.identity == identity, known.file.path == display {
+                    loaded[relative] = known
+                    return known.file
+                }
+                let file = try read(display, relative)
+                loaded[relative] = LoadedFile(identity: identity, file: file)
+                return file
+            }
             switch relative {
             case "site.yaml":
-                tree.siteSettings = try read(display, relative)
+                tree.siteSettings = try file()
             case "bibliography.yaml":
-                tree.bibliography = try read(display, relative)
+                tree.bibliography = try file()
             case _ where relative.hasSuffix(".md"):
-                tree.pages.append(try read(display, relative))
+                tree.pages.append(try file())
             default:
                 tree.attachments.append(relative)
             }
         }
+        previous = loaded
         return tree
     }
 
     /// Relative paths of every regular file below `base`, sorted so builds are deterministic.
     static func listFiles(_ base: String) throws -> [String] {
-        var files: [String] = []
+        try listFilesWithIdentity(base).map(\.relative)
+    }
+
+    /// The same, each with its identity.
+    static func listFilesWithIdentity(_ base: String) throws -> [(relative: String, identity: FileIdentity)] {
+        var files: [(relative: String, identity: FileIdentity)] = []
         var pending = [""]
         while let folder = pending.popLast() {
             let entries: [String]
@@ -68,14 +119,14 @@ enum ContentLoader {
                 guard lstat(base + "/" + relative, &info) == 0 else { continue }
                 switch info.st_mode & S_IFMT {
                 case S_IFDIR: pending.append(relative)
-                case S_IFREG: files.append(relative)
+                case S_IFREG: files.append((relative, FileIdentity(info)))
                 default: break
                 }
                 // Symbolic links and special files are not content: a link could reach
                 // anything on the machine.
             }
         }
-        return files.sorted()
+        return files.sorted { $0.relative < $1.relative }
     }
 
     private static func read(_ display: String, _ relative: String) throws -> SourceFile {
