@@ -129,29 +129,26 @@ enum SiteRenderer {
         let outputs = try SiteOutputs(
             site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
             includeUnpublished: includeUnpublished)
-        let pages = outputs.published
-        // Topic pages are independent: render them in parallel, a bounded number at a time.
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        var files = await withTaskGroup(of: (Int, OutputFile).self) { group in
-            var results: [(Int, OutputFile)] = []
+        // Every file is independent: render them side by side, a bounded number at a time. The
+        // site-wide pages go first, so the large ones (the reference index, the home page) run
+        // beside the topic pages instead of after them.
+        let topics = outputs.published.count
+        let paths = Array(outputs.paths.dropFirst(topics)) + outputs.paths.prefix(topics)
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
+        let files = try await withThrowingTaskGroup(of: (Int, OutputFile?).self) { group in
+            var results: [(Int, OutputFile?)] = []
             var next = 0
-            while next < min(workers * 2, pages.count) {
+            func start() {
                 let index = next
-                group.addTask { (index, outputs.topic(pages[index])) }
+                group.addTask { (index, try outputs.file(paths[index])) }
                 next += 1
             }
-            while let result = await group.next() {
+            while next < min(workers, paths.count) { start() }
+            while let result = try await group.next() {
                 results.append(result)
-                if next < pages.count {
-                    let index = next
-                    group.addTask { (index, outputs.topic(pages[index])) }
-                    next += 1
-                }
+                if next < paths.count { start() }
             }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        for path in outputs.paths.dropFirst(pages.count) {
-            if let file = try outputs.file(path) { files.append(file) }
+            return results.sorted { $0.0 < $1.0 }.compactMap(\.1)
         }
         return files
     }
