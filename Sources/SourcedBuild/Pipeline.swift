@@ -31,19 +31,20 @@ public enum Pipeline {
     ) async throws -> BuildOutcome {
         let templateSet = try TemplateSet(directory: templates)
         try OutputWriter.checkReplaceable(output)
-        var cache = PageCache()
-        let (site, outcome) = try await assembleAndCheck(
-            content: content, today: today, cache: &cache, workers: workers)
+        // The cache (every page's source bytes among it) goes before rendering starts.
+        let (site, outcome) = try await {
+            var cache = PageCache()
+            return try await assembleAndCheck(content: content, today: today, cache: &cache, workers: workers)
+        }()
         let published = site.pages.count(where: \.isPublished)
         guard outcome.diagnostics.errorCount == 0 else {
             return BuildOutcome(check: outcome, wrote: false, publishedCount: published, sourceCount: 0, fileCount: 0)
         }
-        let files = try await SiteRenderer.render(
-            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content)
-        try OutputWriter.write(files, to: output)
+        let written = try await SiteRenderer.render(
+            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output)
         return BuildOutcome(
             check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
-            fileCount: files.count)
+            fileCount: written)
     }
 
     static func assembleAndCheck(content: String, today: Day) async throws -> (site: Site, outcome: CheckOutcome) {

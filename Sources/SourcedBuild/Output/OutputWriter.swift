@@ -9,18 +9,6 @@ import Foundation
 /// The old folder is replaced only if it is empty (dotfiles aside) or carries the marker
 /// an earlier build left, so files nobody built are never silently deleted.
 enum OutputWriter {
-    /// Errors from the writing threads.
-    private final class FailureList: @unchecked Sendable {
-        private let lock = NSLock()
-        private var errors: [Error] = []
-
-        func append(_ error: Error) {
-            lock.withLock { errors.append(error) }
-        }
-
-        var first: Error? { lock.withLock { errors.first } }
-    }
-
     static let marker = ".sourced-build"
 
     struct Refusal: Error, CustomStringConvertible {
@@ -44,13 +32,13 @@ enum OutputWriter {
     }
 
     /// One `open`/`write`/`close`: Foundation's `Data.write` cost a tenth of a 10,000-page build.
-    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+    private static func writeFile(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, bytes.count - written) }
+            let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
             guard n > 0 else {
                 throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
             }
@@ -58,65 +46,87 @@ enum OutputWriter {
         }
     }
 
-    static func write(_ files: [OutputFile], to directory: String) throws {
-        try checkReplaceable(directory)
-        let fm = FileManager.default
-        let target = URL(fileURLWithPath: directory).standardizedFileURL
-        let parent = target.deletingLastPathComponent()
-        try fm.createDirectory(at: parent, withIntermediateDirectories: true)
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let staging = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-new-\(pid)")
-        let retired = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(pid)")
-        try? fm.removeItem(at: staging)
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        do {
-            // Folders first, each with one mkdir (Foundation's createDirectory cost a twentieth
-            // of a 10,000-page build), then the files, written on every core.
-            var folders: Set<Substring> = [""]
-            for file in files {
-                let parts = file.path.split(separator: "/").dropLast()
-                for part in parts {
-                    let folder = file.path[..<part.endIndex]
-                    guard folders.insert(folder).inserted else { continue }
-                    let path = staging.path + "/" + folder
-                    guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-                        throw Refusal(description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
-                    }
-                }
-            }
-            let base = staging.path + "/"
-            let failures = FailureList()
-            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for index in stride(from: worker, to: files.count, by: workers) {
-                    let file = files[index]
-                    do {
-                        switch file.content {
-                        case .bytes(let bytes):
-                            try writeFile(base + file.path, bytes)
-                        case .copy(let source):
-                            try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
-                        }
-                    } catch {
-                        failures.append(error)
-                    }
-                }
-            }
-            if let failure = failures.first { throw failure }
-            try Data("written by sourced build; this folder is replaced on every build\n".utf8)
-                .write(to: staging.appendingPathComponent(marker))
-            // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
-            if fm.fileExists(atPath: target.path) {
-                for name in try fm.contentsOfDirectory(atPath: target.path)
-                where name.hasPrefix(".") && name != marker {
-                    try fm.copyItem(at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
-                }
-            }
-        } catch {
+    /// A site being written: every file goes into a staging folder beside the output, which
+    /// `finish` swaps in. Files are written as they are rendered, so the build never holds the
+    /// whole site in memory (about 300 MB of 10,000 pages).
+    struct Staged: Sendable {
+        let target: URL
+        let staging: URL
+        private let base: String
+
+        /// Makes the staging folder and every folder `paths` need, each with one mkdir
+        /// (Foundation's createDirectory cost a twentieth of a 10,000-page build).
+        init(directory: String, paths: [String]) throws {
+            try checkReplaceable(directory)
+            let fm = FileManager.default
+            target = URL(fileURLWithPath: directory).standardizedFileURL
+            let parent = target.deletingLastPathComponent()
+            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            let pid = ProcessInfo.processInfo.processIdentifier
+            staging = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-new-\(pid)")
+            base = staging.path + "/"
             try? fm.removeItem(at: staging)
-            throw error
+            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+            var folders: Set<Substring> = [""]
+            do {
+                for path in paths {
+                    for part in path.split(separator: "/").dropLast() {
+                        let folder = path[..<part.endIndex]
+                        guard folders.insert(folder).inserted else { continue }
+                        guard mkdir(base + folder, 0o755) == 0 || errno == EEXIST else {
+                            throw Refusal(
+                                description: "cannot create '\(base + folder)': \(String(cString: strerror(errno)))")
+                        }
+                    }
+                }
+            } catch {
+                discard()
+                throw error
+            }
         }
-        if fm.fileExists(atPath: target.path) {
+
+        /// Writes one file; safe from many threads at once.
+        func write(_ file: OutputFile) throws {
+            switch file.content {
+            case .text(var text):
+                try text.withUTF8 { try writeFile(base + file.path, $0) }
+            case .bytes(let bytes):
+                try bytes.withUnsafeBufferPointer { try writeFile(base + file.path, $0) }
+            case .copy(let source):
+                try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
+            }
+        }
+
+        /// Drops what was written; the output folder stays as it was.
+        func discard() {
+            try? FileManager.default.removeItem(at: staging)
+        }
+
+        /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in.
+        func finish() throws {
+            let fm = FileManager.default
+            do {
+                try Data("written by sourced build; this folder is replaced on every build\n".utf8)
+                    .write(to: staging.appendingPathComponent(marker))
+                // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
+                if fm.fileExists(atPath: target.path) {
+                    for name in try fm.contentsOfDirectory(atPath: target.path)
+                    where name.hasPrefix(".") && name != marker {
+                        try fm.copyItem(
+                            at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                    }
+                }
+            } catch {
+                discard()
+                throw error
+            }
+            guard fm.fileExists(atPath: target.path) else {
+                try fm.moveItem(at: staging, to: target)
+                return
+            }
+            let pid = ProcessInfo.processInfo.processIdentifier
+            let retired = target.deletingLastPathComponent()
+                .appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(pid)")
             try fm.moveItem(at: target, to: retired)
             do {
                 try fm.moveItem(at: staging, to: target)
@@ -125,8 +135,6 @@ enum OutputWriter {
                 throw error
             }
             try? fm.removeItem(at: retired)
-        } else {
-            try fm.moveItem(at: staging, to: target)
         }
     }
 }

@@ -80,6 +80,9 @@ enum PageParser {
             }
         }
         result.links = targets
+        // Checks report only claims without a citation; keeping the others' text would cost a
+        // copy of the page's prose in memory and in every worker reply.
+        result.markdown?.claims.removeAll(where: \.isCited)
         return result
     }
 

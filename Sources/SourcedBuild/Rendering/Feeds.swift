@@ -51,7 +51,7 @@ struct Feeds {
         return xml + "</feed>\n"
     }
 
-    func searchIndex() throws -> Data {
+    func searchIndex() -> [UInt8] {
         var json = JSONWriter()
         json.array(published) { json, page in
             let m = page.metadata
@@ -65,11 +65,11 @@ struct Feeds {
                 ("url", { $0.string(site.settings.rootPath + page.path) }),
             ])
         }
-        return Data(json.bytes)
+        return json.bytes
     }
 
     /// Every source in the reference index as CSL-JSON.
-    func cslJSON() throws -> Data {
+    func cslJSON() -> [UInt8] {
         var json = JSONWriter()
         json.array(site.referenceIndex.entries) { json, entry in
             let r = entry.reference
@@ -98,7 +98,7 @@ struct Feeds {
                 ("volume", r.volume.map { v in { $0.string(v) } }),
             ])
         }
-        return Data(json.bytes)
+        return json.bytes
     }
 
     private static func cslType(_ kind: Reference.Kind) -> String {

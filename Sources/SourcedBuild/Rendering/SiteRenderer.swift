@@ -4,6 +4,8 @@ import SourcedCore
 /// One file of the built site.
 struct OutputFile: Sendable {
     enum Content: Sendable {
+        /// Rendered text, written as its UTF-8 without another copy.
+        case text(String)
         case bytes([UInt8])
         /// Copied as-is from this path.
         case copy(String)
@@ -15,12 +17,12 @@ struct OutputFile: Sendable {
 
     init(_ path: String, _ text: String) {
         self.path = path
-        content = .bytes(Array(text.utf8))
+        content = .text(text)
     }
 
-    init(_ path: String, data: Data) {
+    init(_ path: String, bytes: [UInt8]) {
         self.path = path
-        content = .bytes(Array(data))
+        content = .bytes(bytes)
     }
 
     init(_ path: String, copyOf source: String) {
@@ -105,8 +107,8 @@ struct SiteOutputs: Sendable {
                         title: "Review dashboard", description: nil, path: "review/", section: "review")))
         case "sitemap.xml": return OutputFile(path, feeds.sitemap())
         case "feed.xml": return OutputFile(path, feeds.atom())
-        case "search-index.json": return OutputFile(path, data: try feeds.searchIndex())
-        case "references.json": return OutputFile(path, data: try feeds.cslJSON())
+        case "search-index.json": return OutputFile(path, bytes: feeds.searchIndex())
+        case "references.json": return OutputFile(path, bytes: feeds.cslJSON())
         default: return nil
         }
     }
@@ -120,36 +122,47 @@ struct SiteOutputs: Sendable {
     }
 }
 
-/// Renders every file of a site, topic pages side by side.
+/// Renders every file of a site, side by side, handing each to `write` as soon as it is made.
 enum SiteRenderer {
+    /// Returns how many files were written.
     static func render(
         _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
-        includeUnpublished: Bool = false
-    ) async throws -> [OutputFile] {
+        into output: String
+    ) async throws -> Int {
         let outputs = try SiteOutputs(
             site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
-            includeUnpublished: includeUnpublished)
-        // Every file is independent: render them side by side, a bounded number at a time. The
-        // site-wide pages go first, so the large ones (the reference index, the home page) run
-        // beside the topic pages instead of after them.
-        let topics = outputs.published.count
-        let paths = Array(outputs.paths.dropFirst(topics)) + outputs.paths.prefix(topics)
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
-        let files = try await withThrowingTaskGroup(of: (Int, OutputFile?).self) { group in
-            var results: [(Int, OutputFile?)] = []
-            var next = 0
-            func start() {
-                let index = next
-                group.addTask { (index, try outputs.file(paths[index])) }
-                next += 1
+            includeUnpublished: false)
+        let staged = try OutputWriter.Staged(directory: output, paths: outputs.paths)
+        do {
+            // The site-wide pages go first, so the large ones (the reference index, the home
+            // page) run beside the topic pages instead of after them.
+            let topics = outputs.published.count
+            let paths = Array(outputs.paths.dropFirst(topics)) + outputs.paths.prefix(topics)
+            let workers = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2
+            let written = try await withThrowingTaskGroup(of: Int.self) { group in
+                var next = 0
+                var written = 0
+                func start() {
+                    let path = paths[next]
+                    group.addTask {
+                        guard let file = try outputs.file(path) else { return 0 }
+                        try staged.write(file)
+                        return 1
+                    }
+                    next += 1
+                }
+                while next < min(workers, paths.count) { start() }
+                while let count = try await group.next() {
+                    written += count
+                    if next < paths.count { start() }
+                }
+                return written
             }
-            while next < min(workers, paths.count) { start() }
-            while let result = try await group.next() {
-                results.append(result)
-                if next < paths.count { start() }
-            }
-            return results.sorted { $0.0 < $1.0 }.compactMap(\.1)
+            try staged.finish()
+            return written
+        } catch {
+            staged.discard()
+            throw error
         }
-        return files
     }
 }
