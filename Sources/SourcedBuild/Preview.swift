@@ -88,15 +88,28 @@ public struct PageCache: Sendable {
         for pages: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async -> [PageResult]
     ) async -> [PageResult] {
         if self.settings != settings { entries = [:] }
-        var results = pages.map { page in
-            entries[page.relativePath].flatMap { $0.bytes == page.bytes ? $0.result : nil }
-        }
-        let stale = results.indices.filter { results[$0] == nil }
-        for (index, result) in zip(stale, await parse(stale.map { pages[$0] })) { results[index] = result }
         self.settings = settings
+        var results: [PageResult?] = []
+        results.reserveCapacity(pages.count)
+        var stale: [Int] = []
+        for (index, page) in pages.enumerated() {
+            if let entry = entries[page.relativePath], entry.bytes == page.bytes {
+                results.append(entry.result)
+            } else {
+                results.append(nil)
+                stale.append(index)
+            }
+        }
+        for (index, result) in zip(stale, await parse(stale.map { pages[$0] })) {
+            results[index] = result
+            entries[pages[index].relativePath] = (pages[index].bytes, result)
+        }
         fresh = Set(stale.map { pages[$0].relativePath })
-        entries = [:]
-        for (page, result) in zip(pages, results) { entries[page.relativePath] = (page.bytes, result!) }
+        // Only a page that went leaves an entry behind.
+        if entries.count > pages.count {
+            let present = Set(pages.map(\.relativePath))
+            entries = entries.filter { present.contains($0.key) }
+        }
         return results.map { $0! }
     }
 

@@ -69,6 +69,7 @@ enum ContentLoader {
         }
         var tree = ContentTree(siteSettings: nil, bibliography: nil, pages: [], attachments: [])
         var loaded: [String: LoadedFile] = [:]
+        loaded.reserveCapacity(previous.count)
         for (relative, identity) in try listFilesWithIdentity(base) {
             let display = base == "." ? relative : "\(base)/\(relative)"
             func file() throws -> SourceFile {
