@@ -53,9 +53,14 @@ public enum Pipeline {
     }
 
     static func assembleAndCheck(
-        content: String, today: Day, cache: inout PageCache, workers: WorkerPool? = nil
+        content: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil, workers: WorkerPool? = nil
     ) async throws -> (site: Site, outcome: CheckOutcome) {
-        let tree = try ContentLoader.load(directory: content, reusing: &cache.files)
+        var updated: ContentTree?
+        if let changed, let previous = cache.tree, previous.directory == content {
+            updated = try ContentLoader.update(previous.tree, directory: content, changed: changed, files: &cache.files)
+        }
+        let tree = try updated ?? ContentLoader.load(directory: content, reusing: &cache.files)
+        cache.tree = (content, tree)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
         let (bibliography, bibliographyDiagnostics) = cache.bibliography(tree.bibliography)
         let results = await cache.results(for: tree.pages, settings: settings) { stale in

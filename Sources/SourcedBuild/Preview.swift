@@ -75,6 +75,8 @@ public struct PageCache: Sendable {
     private(set) var fresh: Set<String> = []
     /// The content folder's files as last read.
     var files: [String: ContentLoader.LoadedFile] = [:]
+    /// The last tree loaded, and from which folder.
+    var tree: (directory: String, tree: ContentTree)?
     var checks = CheckCache()
     private var bibliography: (bytes: [UInt8]?, decoded: ([LocatedReference], [Diagnostic]))?
     /// Pages as the last assembly made them, with what they depend on beyond their own result.
@@ -136,8 +138,8 @@ public struct PageCache: Sendable {
         let fresh = fresh
         let site = SiteAssembler.assemble(
             settings: settings, today: today, bibliography: references, results: results, attachments: attachments
-        ) { result in
-            fresh.contains(result.relativePath) ? nil : previous[result.relativePath]
+        ) { path in
+            fresh.contains(path) ? nil : previous[path]
         }
         var pages: [String: SitePage] = [:]
         for page in site.pages { pages[page.result.relativePath] = page }
@@ -149,13 +151,17 @@ public struct PageCache: Sendable {
 extension Pipeline {
     /// Builds the site in memory with every page, whatever `publish.statuses` says; pages
     /// that `build` would leave out carry an "unpublished" notice. Never writes to disk.
+    ///
+    /// `changed`, when known, names the paths that changed since the last build with this
+    /// cache (from a file watcher); only those are looked at again.
     public static func preview(
-        content: String, templates: String, today: Day, cache: inout PageCache, workers: WorkerPool? = nil
+        content: String, templates: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil,
+        workers: WorkerPool? = nil
     ) async -> SiteSnapshot {
         do {
             let templateSet = try TemplateSet(directory: templates)
             let (site, outcome) = try await assembleAndCheck(
-                content: content, today: today, cache: &cache, workers: workers)
+                content: content, today: today, cache: &cache, changed: changed, workers: workers)
             let outputs = try SiteOutputs(
                 site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
                 includeUnpublished: true)

@@ -6,14 +6,14 @@ import Foundation
 struct ChangeWatcher: Sendable {
     let folders: [String]
 
-    /// Yields once per batch of changes.
-    func changes(pollingEvery interval: Duration) -> AsyncStream<Void> {
+    /// Yields once per batch of changes, with the paths that changed when they are known.
+    func changes(pollingEvery interval: Duration) -> AsyncStream<Set<String>?> {
         #if canImport(Glibc)
             if let watcher = InotifyWatcher(folders: folders) {
                 let events = watcher.changes()
                 return AsyncStream { continuation in
                     let task = Task {
-                        for await _ in events { continuation.yield() }
+                        for await paths in events { continuation.yield(paths) }
                         withExtendedLifetime(watcher) {}
                         continuation.finish()
                     }
@@ -41,8 +41,9 @@ struct ChangeWatcher: Sendable {
         return result
     }
 
-    /// Yields once per batch of changes, looking every `interval`.
-    func changes(every interval: Duration) -> AsyncStream<Void> {
+    /// Yields once per batch of changes, looking every `interval`; which paths changed is
+    /// left unsaid.
+    func changes(every interval: Duration) -> AsyncStream<Set<String>?> {
         AsyncStream { continuation in
             let task = Task {
                 var last = state()
@@ -51,7 +52,7 @@ struct ChangeWatcher: Sendable {
                     let now = state()
                     if now != last {
                         last = now
-                        continuation.yield()
+                        continuation.yield(nil)
                     }
                 }
                 continuation.finish()

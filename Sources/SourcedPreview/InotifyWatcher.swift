@@ -5,12 +5,15 @@
 
     /// Watches folders with Linux inotify: a change is noticed as it happens, with no cost while
     /// nothing changes. Saves by rename arrive as `IN_MOVED_TO`; new folders are watched as they
-    /// appear. Names the loader skips (`.swp` files, `_drafts`) are ignored.
+    /// appear. Names the loader skips (`.swp` files, `_drafts`) trigger nothing.
     final class InotifyWatcher: @unchecked Sendable {
         private let descriptor: Int32
         private let queue = DispatchQueue(label: "sourced.inotify")
         /// Watch descriptor → folder path. Touched only on `queue` (and in `init`).
         private var folders: [Int32: String] = [:]
+        /// Paths changed since the last batch was handed out, nil once that cannot be told (a
+        /// folder came or went, or the kernel's queue overflowed). Touched only on `queue`.
+        private var pending: Set<String>? = []
         private var source: DispatchSourceRead?
 
         private static let mask: UInt32 =
@@ -45,12 +48,15 @@
             }
         }
 
-        /// Yields once for each batch of relevant events.
-        func changes() -> AsyncStream<Void> {
-            let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        /// Yields, for each batch of relevant events, the paths they name: every path changed
+        /// since the previous batch, or nil when that is not known.
+        func changes() -> AsyncStream<Set<String>?> {
+            let (stream, continuation) = AsyncStream.makeStream(of: Set<String>?.self)
             let source = DispatchSource.makeReadSource(fileDescriptor: descriptor, queue: queue)
             source.setEventHandler { [weak self] in
-                if self?.drain() == true { continuation.yield() }
+                guard let self, drain() else { return }
+                continuation.yield(pending)
+                pending = []
             }
             source.setCancelHandler { [descriptor] in close(descriptor) }
             self.source = source
@@ -79,14 +85,23 @@
                     let nameBytes = buffer[(offset + 16)..<min(count, offset + 16 + length)].prefix { $0 != 0 }
                     let name = String(decoding: nameBytes, as: UTF8.self)
                     offset += 16 + length
-                    if name.hasPrefix(".") || name.hasSuffix("~") { continue }
-                    if mask & UInt32(IN_ISDIR) != 0, mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0,
-                        let parent = folders[wd]
-                    {
-                        watchTree(parent + "/" + name)
+                    if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                        pending = nil
+                        relevant = true
+                    }
+                    if name.hasPrefix(".") { continue }
+                    let parent = folders[wd]
+                    if mask & UInt32(IN_ISDIR) != 0 {
+                        // The loader lists a folder that came or went from scratch.
+                        pending = nil
+                        if mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0, let parent {
+                            watchTree(parent + "/" + name)
+                        }
+                    } else if let parent {
+                        pending?.insert(parent + "/" + name)
                     }
                     if mask & UInt32(IN_IGNORED) != 0 { folders[wd] = nil }
-                    if !name.hasPrefix("_") { relevant = true }
+                    if !name.hasPrefix("_") && !name.hasSuffix("~") { relevant = true }
                 }
             }
             return relevant

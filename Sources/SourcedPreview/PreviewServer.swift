@@ -48,13 +48,19 @@ public enum PreviewServer {
             group.addTask { try await app.runService() }
             group.addTask { [cache] in
                 var cache = cache
-                for await _ in watcher.changes(pollingEvery: options.pollInterval) {
+                // The first rebuild looks at everything: changes made before the watcher
+                // started are in no batch.
+                var watchedSinceLoad = false
+                for await batch in watcher.changes(pollingEvery: options.pollInterval) {
+                    let changed = watchedSinceLoad ? batch : nil
+                    watchedSinceLoad = true
                     let start = ContinuousClock.now
                     // A save is often several writes (truncate, write, close): let them land.
+                    // Writes after this point arrive in the next batch and rebuild again.
                     try? await Task.sleep(for: .milliseconds(5))
                     let snapshot = await Pipeline.preview(
                         content: options.content, templates: options.templates, today: options.today(), cache: &cache,
-                        workers: options.workers)
+                        changed: changed, workers: options.workers)
                     await state.update(snapshot)
                     await report(state, log: log, elapsed: ContinuousClock.now - start)
                 }

@@ -38,9 +38,12 @@ struct IncrementalTests {
         // Pages-only rounds reuse every other page, its checks and its links; the others change
         // what every page depends on: a shared source, or the headings and pages links can reach.
         for round in 0..<4 {
+            // Paths written this round: even rounds tell the rebuild, as the file watcher does.
+            var edited: Set<String> = []
             // Edit a few pages: reword a body, retitle one, and change a shared source.
             for name in topics.shuffled(using: &generator).prefix(3) {
                 let path = content + "/topics/" + name
+                edited.insert(path)
                 var text = try String(contentsOfFile: path, encoding: .utf8)
                 text = text.replacingOccurrences(
                     of: "\n\n", with: "\n\nEdited in round \(round) [@\(try firstKey(text))].\n\n", options: [],
@@ -54,17 +57,22 @@ struct IncrementalTests {
                     of: "title: ", with: "title: R\(round) ", options: [], range: bib.range(of: "title: ")
                 )
                 .write(toFile: bibliography, atomically: true, encoding: .utf8)
+                edited.insert(bibliography)
             }
             if round == 2 {
                 let headed = content + "/topics/" + topics[0]
                 let text = try String(contentsOfFile: headed, encoding: .utf8)
                 try (text + "\n## Added heading\n\nMore text [@\(try firstKey(text))].\n")
                     .write(toFile: headed, atomically: true, encoding: .utf8)
-                try FileManager.default.removeItem(atPath: content + "/topics/" + topics.removeLast())
+                let removed = content + "/topics/" + topics.removeLast()
+                try FileManager.default.removeItem(atPath: removed)
+                try Data("attached".utf8).write(to: URL(fileURLWithPath: content + "/topics/new-attachment.txt"))
+                edited.formUnion([headed, removed, content + "/topics/new-attachment.txt", content + "/.hidden"])
             }
 
             let incremental = await Pipeline.preview(
-                content: content, templates: templatesPath, today: today, cache: &cache)
+                content: content, templates: templatesPath, today: today, cache: &cache,
+                changed: round.isMultiple(of: 2) ? edited : nil)
             let full = await Pipeline.preview(content: content, templates: templatesPath, today: today)
             #expect(incremental.hasErrors == full.hasErrors)
             let (_, checked) = try await Pipeline.assembleAndCheck(content: content, today: today)
@@ -76,9 +84,12 @@ struct IncrementalTests {
                     "feed.xml", "sitemap.xml",
                 ]
                 + topics.map { "topics/\($0.dropLast(3))/index.html" }
+                + (round >= 2 ? ["topics/new-attachment.txt"] : [])
             let a = files(incremental, paths)
+            let b = files(full, paths)
             #expect(a.count == paths.count)
-            #expect(a == files(full, paths))
+            let differing = paths.filter { a[$0] != b[$0] }
+            #expect(differing.isEmpty, "round \(round): \(differing)")
         }
     }
 

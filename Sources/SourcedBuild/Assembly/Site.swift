@@ -85,11 +85,11 @@ final class Lazy<Value: Sendable>: Sendable {
 }
 
 enum SiteAssembler {
-    /// `reuse` may hand back the page an earlier assembly made of the same result, with the
-    /// same settings, day and bibliography; everything else is computed here.
+    /// `reuse` may hand back, by content path, the page an earlier assembly made of the same
+    /// result with the same settings, day and bibliography; everything else is computed here.
     static func assemble(
         settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
-        attachments: [String], reuse: (PageResult) -> SitePage? = { _ in nil }
+        attachments: [String], reuse: (String) -> SitePage? = { _ in nil }
     ) -> Site {
         var byKey: [String: LocatedReference] = [:]
         for located in bibliography where byKey[located.reference.id] == nil {
@@ -100,18 +100,23 @@ enum SiteAssembler {
         // Pages share sources; encoding each one once took fingerprinting from 7% of a
         // 10,000-page check to nearly nothing.
         var canonicalJSON: [Reference: [UInt8]] = [:]
-        // Results come sorted from the loader; sorting copies every result, so check first.
+        // Results come sorted from the loader.
         let isSorted = results.indices.dropFirst().allSatisfy {
             results[$0 - 1].relativePath < results[$0].relativePath
         }
         pages.reserveCapacity(results.count)
-        for result in isSorted ? results : results.sorted(by: { $0.relativePath < $1.relativePath }) {
-            guard let metadata = result.metadata, let markdown = result.markdown else {
-                unreadable.append(result)
+        let order =
+            isSorted
+            ? Array(results.indices) : results.indices.sorted { results[$0].relativePath < results[$1].relativePath }
+        for index in order {
+            // Before anything is copied out of the result: most pages of a rebuild are reused.
+            if let page = reuse(results[index].relativePath) {
+                pages.append(page)
                 continue
             }
-            if let page = reuse(result) {
-                pages.append(page)
+            let result = results[index]
+            guard let metadata = result.metadata, let markdown = result.markdown else {
+                unreadable.append(result)
                 continue
             }
             let citations = PageCitations(

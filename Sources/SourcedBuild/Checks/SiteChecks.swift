@@ -13,8 +13,7 @@ enum SiteChecks {
     /// the page is the one checked last time and, for its links, no page or anchor or
     /// attachment appeared or went. `cache` then holds this run's.
     static func run(_ site: Site, cache: inout CheckCache) -> [Diagnostic] {
-        let linkTargets = CheckCache.LinkTargets(site)
-        let linksUnchanged = cache.linkTargets == linkTargets
+        let linksUnchanged = cache.linkTargetsUnchanged(site)
         let exempt = Set(site.settings.exemptSections.map { $0.lowercased() })
         var diagnostics: [Diagnostic] = []
         diagnostics += bibliographyDuplicates(site)
@@ -35,7 +34,7 @@ enum SiteChecks {
             diagnostics += entry.own + entry.links
             checked[path] = entry
         }
-        cache = CheckCache(pages: checked, linkTargets: linkTargets)
+        cache = CheckCache(pages: checked, attachments: site.attachments)
         return diagnostics
     }
 
@@ -218,25 +217,22 @@ struct CheckCache: Sendable {
         /// What the page's own checks found; they depend only on the page (which is reused
         /// only while the settings, the day and the bibliography stay the same).
         var own: [Diagnostic]
-        /// What its link checks found; they also depend on `LinkTargets`.
+        /// What its link checks found; they also depend on what links can point at.
         var links: [Diagnostic]
     }
 
-    /// Everything a link can point at: pages, their headings and attachments.
-    struct LinkTargets: Sendable, Equatable {
-        var anchors: [String: Set<String>]
-        var attachments: Set<String>
+    var pages: [String: Entry] = [:]
+    var attachments: Set<String>?
 
-        init(_ site: Site) {
-            var anchors: [String: Set<String>] = [:]
-            for page in site.pages { anchors[page.result.relativePath] = page.anchors }
-            self.anchors = anchors
-            attachments = site.attachments
+    /// Whether everything a link can point at (pages, their headings, attachments) is as it
+    /// was at the last run. A page checked last time as this very object has the same headings.
+    func linkTargetsUnchanged(_ site: Site) -> Bool {
+        guard attachments == site.attachments, pages.count == site.pages.count else { return false }
+        return site.pages.allSatisfy { page in
+            guard let previous = pages[page.result.relativePath]?.page else { return false }
+            return previous === page || previous.anchors == page.anchors
         }
     }
-
-    var pages: [String: Entry] = [:]
-    var linkTargets: LinkTargets?
 }
 
 extension Claim.Kind {

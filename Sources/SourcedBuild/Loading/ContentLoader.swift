@@ -137,3 +137,95 @@ enum ContentLoader {
         return SourceFile(path: display, relativePath: relative, bytes: Array(data))
     }
 }
+
+extension ContentLoader {
+    /// `previous` brought up to date from the paths a file watcher saw change, reading only
+    /// those; nil when that cannot be done exactly (a folder appeared or went), and the caller
+    /// must load the whole folder. `files` is kept as `load(directory:reusing:)` keeps it.
+    static func update(
+        _ previous: ContentTree, directory: String, changed: Set<String>, files: inout [String: LoadedFile]
+    ) throws -> ContentTree? {
+        let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        var tree = previous
+        for path in changed.sorted() where path.hasPrefix(base + "/") {
+            let relative = String(path.dropFirst(base.count + 1))
+            let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+            // What the listing skips, a change cannot bring in.
+            if parts.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.hasPrefix("_") }) { continue }
+            var info = stat()
+            guard lstat(path, &info) == 0 else {
+                let folder = relative + "/"
+                if tree.pages.contains(where: { $0.relativePath.hasPrefix(folder) })
+                    || tree.attachments.contains(where: { $0.hasPrefix(folder) })
+                {
+                    return nil
+                }
+                tree.remove(relative)
+                files[relative] = nil
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                return nil
+            case S_IFREG:
+                let identity = FileIdentity(info)
+                let display = base == "." ? relative : "\(base)/\(relative)"
+                let file: SourceFile
+                if let known = files[relative], known.identity == identity, known.file.path == display {
+                    file = known.file
+                } else {
+                    file = try read(display, relative)
+                    files[relative] = LoadedFile(identity: identity, file: file)
+                }
+                tree.put(file)
+            default:
+                tree.remove(relative)
+                files[relative] = nil
+            }
+        }
+        return tree
+    }
+}
+
+extension ContentTree {
+    /// Adds or replaces a file where `ContentLoader.load` would have put it.
+    mutating func put(_ file: SourceFile) {
+        switch file.relativePath {
+        case "site.yaml":
+            siteSettings = file
+        case "bibliography.yaml":
+            bibliography = file
+        case let relative where relative.hasSuffix(".md"):
+            let index = pages.partitioningIndex { $0.relativePath >= relative }
+            if index < pages.count, pages[index].relativePath == relative {
+                pages[index] = file
+            } else {
+                pages.insert(file, at: index)
+            }
+        case let relative:
+            let index = attachments.partitioningIndex { $0 >= relative }
+            if index == attachments.count || attachments[index] != relative { attachments.insert(relative, at: index) }
+        }
+    }
+
+    /// Drops a file, whichever kind it was.
+    mutating func remove(_ relative: String) {
+        if relative == "site.yaml" { siteSettings = nil }
+        if relative == "bibliography.yaml" { bibliography = nil }
+        pages.removeAll { $0.relativePath == relative }
+        attachments.removeAll { $0 == relative }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `belongs`, for an array partitioned by it.
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
