@@ -59,6 +59,7 @@ public struct SiteSnapshot: Sendable {
             guard paths.contains(path), let file = try? outputs.file(path) else { return nil }
             switch file.content {
             case .text(let text): return .bytes(Array(text.utf8))
+            case .pieces(let pieces): return .bytes(pieces.flatMap(\.utf8))
             case .bytes(let bytes): return .bytes(bytes)
             case .copy(let source): return .copy(source)
             }

@@ -36,5 +36,8 @@ import Testing
 
     @Test func htmlEscapingCoversAttributes() {
         #expect("<a href=\"x\">'&'</a>".htmlEscaped == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        #expect("Ünïcode ✓ 😀 & <é>".htmlEscaped == "Ünïcode ✓ 😀 &amp; &lt;é&gt;")
+        #expect("plain text, nothing to do".htmlEscaped == "plain text, nothing to do")
+        #expect("".htmlEscaped == "")
     }
 }

@@ -36,6 +36,10 @@ enum OutputWriter {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        try writeAll(fd, bytes, path)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeBufferPointer<UInt8>, _ path: String) throws {
         var written = 0
         while written < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
@@ -44,6 +48,24 @@ enum OutputWriter {
             }
             written += n
         }
+    }
+
+    /// Writes `pieces` one after another, gathered into buffers of about 1 MiB.
+    private static func writePieces(_ path: String, _ pieces: [String]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        func flush() throws {
+            try buffer.withUnsafeBufferPointer { try writeAll(fd, $0, path) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        for piece in pieces {
+            buffer += piece.utf8
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+        try flush()
     }
 
     /// A site being written: every file goes into a staging folder beside the output, which
@@ -90,6 +112,8 @@ enum OutputWriter {
             switch file.content {
             case .text(var text):
                 try text.withUTF8 { try writeFile(base + file.path, $0) }
+            case .pieces(let pieces):
+                try writePieces(base + file.path, pieces)
             case .bytes(let bytes):
                 try bytes.withUnsafeBufferPointer { try writeFile(base + file.path, $0) }
             case .copy(let source):

@@ -111,14 +111,15 @@ struct PageViews {
         ]
     }
 
-    func referenceIndex(_ published: [SitePage]) -> [String: Any] {
+    /// The reference index page's values; its entries come apart, one string each, for
+    /// `TemplateSet.page(_:_:layout:bulk:)` (with 66,000 sources they are 40 MB of HTML).
+    func referenceIndex(_ published: [SitePage]) -> (context: [String: Any], entries: [String]) {
         let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
-        var html = ""
-        for entry in site.referenceIndex.entries {
+        let entries = site.referenceIndex.entries.map { entry in
             let citedBy = entry.citedBy.compactMap { pages[$0] }.map { (title: $0.metadata.title, url: url(of: $0)) }
-            html += ReferenceMarkup.indexEntry(entry, citedBy: citedBy)
+            return ReferenceMarkup.indexEntry(entry, citedBy: citedBy)
         }
-        return ["entries": html, "count": site.referenceIndex.entries.count, "root": root]
+        return (["count": site.referenceIndex.entries.count, "root": root], entries)
     }
 
     /// Every page, overdue and changed first, then by how far from approval, then by title;

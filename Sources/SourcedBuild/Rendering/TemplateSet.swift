@@ -45,6 +45,24 @@ struct TemplateSet: Sendable {
             ? assets : nil
     }
 
+    /// The same, with `bulk` placed where the template says `{{{name}}}`, without copying it
+    /// into the page: the result is the page in pieces, to be written one after another.
+    func page(
+        _ template: String, _ context: [String: Any], layout: [String: Any], bulk: (name: String, pieces: [String])
+    ) -> [String] {
+        // A private-use marker with an `&`, so an escaped `{{name}}` does not match it.
+        let marker = "\u{E000}&sourced-bulk\u{E000}"
+        var withMarker = context
+        withMarker[bulk.name] = marker
+        let rendered = page(template, withMarker, layout: layout)
+        guard let range = rendered.range(of: marker) else {
+            var joined = context
+            joined[bulk.name] = bulk.pieces.joined()
+            return [page(template, joined, layout: layout)]
+        }
+        return [String(rendered[..<range.lowerBound])] + bulk.pieces + [String(rendered[range.upperBound...])]
+    }
+
     /// Renders `template` with `context`, then places the result in the layout.
     func page(_ template: String, _ context: [String: Any], layout: [String: Any]) -> String {
         var layoutContext = layout
