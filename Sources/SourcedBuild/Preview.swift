@@ -59,7 +59,10 @@ public struct SiteSnapshot: Sendable {
             guard paths.contains(path), let file = try? outputs.file(path) else { return nil }
             switch file.content {
             case .text(let text): return .bytes(Array(text.utf8))
-            case .pieces(let pieces): return .bytes(pieces.flatMap(\.utf8))
+            case .pieces(let pieces):
+                var bytes: [UInt8] = []
+                pieces.forEach { bytes += $0.utf8 }
+                return .bytes(bytes)
             case .bytes(let bytes): return .bytes(bytes)
             case .copy(let source): return .copy(source)
             }

@@ -51,7 +51,7 @@ enum OutputWriter {
     }
 
     /// Writes `pieces` one after another, gathered into buffers of about 1 MiB.
-    private static func writePieces(_ path: String, _ pieces: [String]) throws {
+    private static func writePieces(_ path: String, _ pieces: PieceStream) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -61,7 +61,7 @@ enum OutputWriter {
             try buffer.withUnsafeBufferPointer { try writeAll(fd, $0, path) }
             buffer.removeAll(keepingCapacity: true)
         }
-        for piece in pieces {
+        try pieces.forEach { piece in
             buffer += piece.utf8
             if buffer.count >= 1 << 20 { try flush() }
         }

@@ -111,15 +111,20 @@ struct PageViews {
         ]
     }
 
-    /// The reference index page's values; its entries come apart, one string each, for
-    /// `TemplateSet.page(_:_:layout:bulk:)` (with 66,000 sources they are 40 MB of HTML).
-    func referenceIndex(_ published: [SitePage]) -> (context: [String: Any], entries: [String]) {
+    /// The reference index page's values, and its entries one by one, made as the page is
+    /// written (with 66,000 sources they are 40 MB of HTML; see `TemplateSet.page(bulk:)`).
+    func referenceIndex(_ published: [SitePage]) -> (
+        context: [String: Any], count: Int, entry: @Sendable (Int) -> String
+    ) {
         let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
-        let entries = site.referenceIndex.entries.map { entry in
-            let citedBy = entry.citedBy.compactMap { pages[$0] }.map { (title: $0.metadata.title, url: url(of: $0)) }
-            return ReferenceMarkup.indexEntry(entry, citedBy: citedBy)
+        let entries = site.referenceIndex.entries
+        let entry: @Sendable (Int) -> String = { index in
+            let citedBy = entries[index].citedBy.compactMap { pages[$0] }.map {
+                (title: $0.metadata.title, url: url(of: $0))
+            }
+            return ReferenceMarkup.indexEntry(entries[index], citedBy: citedBy)
         }
-        return (["count": site.referenceIndex.entries.count, "root": root], entries)
+        return (["count": entries.count, "root": root], entries.count, entry)
     }
 
     /// Every page, overdue and changed first, then by how far from approval, then by title;

@@ -6,8 +6,8 @@ struct OutputFile: Sendable {
     enum Content: Sendable {
         /// Rendered text, written as its UTF-8 without another copy.
         case text(String)
-        /// Rendered text in pieces, written one after another.
-        case pieces([String])
+        /// Rendered text in pieces, made and written one after another.
+        case pieces(PieceStream)
         case bytes([UInt8])
         /// Copied as-is from this path.
         case copy(String)
@@ -22,7 +22,7 @@ struct OutputFile: Sendable {
         content = .text(text)
     }
 
-    init(_ path: String, pieces: [String]) {
+    init(_ path: String, pieces: PieceStream) {
         self.path = path
         content = .pieces(pieces)
     }
@@ -99,14 +99,14 @@ struct SiteOutputs: Sendable {
                     "home", views.home(published),
                     layout: views.layout(title: settings.title, description: nil, path: "", section: "home")))
         case "references/index.html":
-            let (context, entries) = views.referenceIndex(published)
+            let (context, count, entry) = views.referenceIndex(published)
             return OutputFile(
                 path,
                 pieces: templates.page(
                     "references", context,
                     layout: views.layout(
                         title: "References", description: nil, path: "references/", section: "references"),
-                    bulk: ("entries", entries)))
+                    bulk: ("entries", count, entry)))
         case "review/index.html" where settings.reviewDashboard:
             return OutputFile(
                 path,

@@ -1,6 +1,20 @@
 import Foundation
 import Mustache
 
+/// Text made piece by piece as it is written: a head, `count` pieces, a tail.
+struct PieceStream: Sendable {
+    var head: String
+    var count: Int
+    var piece: @Sendable (Int) -> String
+    var tail: String
+
+    func forEach(_ body: (String) throws -> Void) rethrows {
+        try body(head)
+        for index in 0..<count { try body(piece(index)) }
+        try body(tail)
+    }
+}
+
 /// The theme's Mustache templates, each compiled once.
 struct TemplateSet: Sendable {
     static let required = ["layout", "home", "topic", "references", "review", "badge"]
@@ -45,11 +59,12 @@ struct TemplateSet: Sendable {
             ? assets : nil
     }
 
-    /// The same, with `bulk` placed where the template says `{{{name}}}`, without copying it
-    /// into the page: the result is the page in pieces, to be written one after another.
+    /// The same, with the `count` pieces of `bulk` placed where the template says
+    /// `{{{name}}}`, made one by one as the page is written instead of joined into it.
     func page(
-        _ template: String, _ context: [String: Any], layout: [String: Any], bulk: (name: String, pieces: [String])
-    ) -> [String] {
+        _ template: String, _ context: [String: Any], layout: [String: Any],
+        bulk: (name: String, count: Int, piece: @Sendable (Int) -> String)
+    ) -> PieceStream {
         // A private-use marker with an `&`, so an escaped `{{name}}` does not match it.
         let marker = "\u{E000}&sourced-bulk\u{E000}"
         var withMarker = context
@@ -57,10 +72,12 @@ struct TemplateSet: Sendable {
         let rendered = page(template, withMarker, layout: layout)
         guard let range = rendered.range(of: marker) else {
             var joined = context
-            joined[bulk.name] = bulk.pieces.joined()
-            return [page(template, joined, layout: layout)]
+            joined[bulk.name] = (0..<bulk.count).map(bulk.piece).joined()
+            return PieceStream(head: page(template, joined, layout: layout), count: 0, piece: { _ in "" }, tail: "")
         }
-        return [String(rendered[..<range.lowerBound])] + bulk.pieces + [String(rendered[range.upperBound...])]
+        return PieceStream(
+            head: String(rendered[..<range.lowerBound]), count: bulk.count, piece: bulk.piece,
+            tail: String(rendered[range.upperBound...]))
     }
 
     /// Renders `template` with `context`, then places the result in the layout.
