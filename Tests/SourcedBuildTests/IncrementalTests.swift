@@ -99,3 +99,38 @@ struct IncrementalTests {
         return String(text[start.upperBound...].prefix { $0 != "]" && $0 != ";" && $0 != "," })
     }
 }
+
+/// Bringing a loaded tree up to date from the paths a watcher names.
+@Suite struct ContentUpdateTests {
+    @Test func followsWatcherPathsEvenWithATrailingSlash() throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: T\n",
+            "Content/a.md": "old a\n",
+            "Content/gone.md": "gone\n",
+        ])
+        // The folder as a user may type it; the watcher then names `Content//a.md`.
+        let content = site.root.appendingPathComponent("Content").path + "/"
+        var files: [String: ContentLoader.LoadedFile] = [:]
+        let before = try ContentLoader.load(directory: content, reusing: &files)
+        try site.write("Content/a.md", "new a\n")
+        try site.write("Content/b.md", "b\n")
+        try site.write("Content/_drafts.md", "skipped\n")
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("Content/gone.md"))
+        let changed = Set(["a.md", "b.md", "_drafts.md", "gone.md"].map { content + "/" + $0 })
+
+        let updated = try #require(
+            try ContentLoader.update(before, directory: content, changed: changed, files: &files))
+        var fresh: [String: ContentLoader.LoadedFile] = [:]
+        let full = try ContentLoader.load(directory: content, reusing: &fresh)
+        #expect(updated.pages.map(\.relativePath) == ["a.md", "b.md"])
+        #expect(updated.pages.map(\.path) == full.pages.map(\.path))
+        #expect(updated.pages.map(\.bytes) == full.pages.map(\.bytes))
+        #expect(updated.attachments == full.attachments)
+        #expect(Set(files.keys) == Set(fresh.keys))
+
+        // A folder that appears cannot be followed path by path.
+        try site.write("Content/new/c.md", "c\n")
+        #expect(
+            try ContentLoader.update(updated, directory: content, changed: [content + "/new"], files: &files) == nil)
+    }
+}

@@ -148,7 +148,8 @@ extension ContentLoader {
         let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
         var tree = previous
         for path in changed.sorted() where path.hasPrefix(base + "/") {
-            let relative = String(path.dropFirst(base.count + 1))
+            // A watcher given `Content/` names `Content//a.md`.
+            let relative = String(path.dropFirst(base.count).drop { $0 == "/" })
             let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
             // What the listing skips, a change cannot bring in.
             if parts.contains(where: { $0.isEmpty || $0.hasPrefix(".") || $0.hasPrefix("_") }) { continue }
