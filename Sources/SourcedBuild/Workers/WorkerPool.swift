@@ -16,6 +16,11 @@ public final class WorkerPool: Sendable {
         public var memoryLimitMB: Int
         public var timeout: Duration
 
+        /// `timeout` in seconds, for timers and messages.
+        var timeoutSeconds: Double {
+            Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        }
+
         public init(executable: String, count: Int, memoryLimitMB: Int = 2048, timeout: Duration = .seconds(10)) {
             self.executable = executable
             self.count = max(1, count)
@@ -44,11 +49,10 @@ public final class WorkerPool: Sendable {
         let worker = await idle.take()
         let header = WorkerProtocol.encode(
             WorkerProtocol.Request(path: file.path, relativePath: file.relativePath, settings: settings))
-        let timeout = options.timeout
+        let seconds = options.timeoutSeconds
         let reply: PageResult? = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 let watchdog = DispatchWorkItem { worker.kill(timedOut: true) }
-                let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
                 DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: watchdog)
                 let result = worker.call(header: header, page: file.bytes)
                 watchdog.cancel()
@@ -66,7 +70,7 @@ public final class WorkerPool: Sendable {
 
     /// The page's only diagnostic when its worker did not come back with a result.
     static func renderLimit(_ file: SourceFile, _ failure: Worker.Failure, options: Options) -> PageResult {
-        let seconds = Double(options.timeout.components.seconds) + Double(options.timeout.components.attoseconds) / 1e18
+        let seconds = options.timeoutSeconds
         let what: String
         switch failure {
         case .timedOut:
