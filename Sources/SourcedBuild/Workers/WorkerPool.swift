@@ -148,12 +148,9 @@ final class Worker: @unchecked Sendable {
 
     /// Sends one page and waits for its result; nil when the worker died on it.
     func call(header: [UInt8], page: [UInt8]) -> PageResult? {
-        do {
-            try input.fileHandleForWriting.write(contentsOf: WorkerProtocol.frame(header) + WorkerProtocol.frame(page))
-        } catch {
-            return nil
-        }
-        guard let reply = WorkerProtocol.readFrame(output.fileHandleForReading) else { return nil }
+        guard WorkerProtocol.writeFrames(input.fileHandleForWriting.fileDescriptor, header, page),
+            let reply = WorkerProtocol.readFrame(output.fileHandleForReading.fileDescriptor)
+        else { return nil }
         return WorkerProtocol.decode(reply, as: PageResult.self)
     }
 

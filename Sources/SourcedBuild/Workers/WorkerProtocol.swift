@@ -45,36 +45,66 @@ enum WorkerProtocol {
         return value
     }
 
-    static func frame(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        let n = UInt32(bytes.count)
-        return [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + bytes
+    /// Writes `frames`, each after its 4-byte length, with one `write` where the pipe allows.
+    /// False when the other side is gone.
+    static func writeFrames(_ descriptor: Int32, _ frames: [UInt8]...) -> Bool {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(frames.reduce(0) { $0 + 4 + $1.count })
+        for frame in frames {
+            let n = UInt32(frame.count)
+            bytes += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+            bytes += frame
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
+            if n > 0 {
+                written += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return false
+            }
+        }
+        return true
     }
 
     /// Reads one frame; nil at end of input (the other side is gone).
-    static func readFrame(_ handle: FileHandle) -> [UInt8]? {
-        guard let header = readExactly(handle, 4) else { return nil }
+    static func readFrame(_ descriptor: Int32) -> [UInt8]? {
+        var header = [UInt8](repeating: 0, count: 4)
+        guard readExactly(descriptor, into: &header) else { return nil }
         let n = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-        return n == 0 ? [] : readExactly(handle, n)
+        // No page or reply comes near this; a length beyond it is a broken stream.
+        guard n <= 1 << 30 else { return nil }
+        var body = [UInt8](repeating: 0, count: n)
+        return readExactly(descriptor, into: &body) ? body : nil
     }
 
-    private static func readExactly(_ handle: FileHandle, _ count: Int) -> [UInt8]? {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            let chunk = handle.readData(ofLength: count - bytes.count)
-            if chunk.isEmpty { return nil }
-            bytes += chunk
+    /// Fills `buffer` from `descriptor` straight into its storage (`FileHandle` went through
+    /// `Data` and copied each frame twice more).
+    private static func readExactly(_ descriptor: Int32, into buffer: inout [UInt8]) -> Bool {
+        var done = 0
+        let count = buffer.count
+        while done < count {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, count - done) }
+            if n > 0 {
+                done += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return false
+            }
         }
-        return bytes
+        return true
     }
 
     /// Worker side: answers requests from standard input until it closes.
-    static func serve(input: FileHandle, output: FileHandle) {
+    static func serve(input: Int32, output: Int32) {
         while let header = readFrame(input), let page = readFrame(input),
             let request = decode(header, as: Request.self)
         {
             let file = SourceFile(path: request.path, relativePath: request.relativePath, bytes: page)
-            output.write(Data(frame(encode(PageParser.parse(file, settings: request.settings)))))
+            guard writeFrames(output, encode(PageParser.parse(file, settings: request.settings))) else { return }
         }
     }
 }
@@ -89,6 +119,6 @@ extension Pipeline {
             limit.rlim_max = limit.rlim_cur
             setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         #endif
-        WorkerProtocol.serve(input: .standardInput, output: .standardOutput)
+        WorkerProtocol.serve(input: STDIN_FILENO, output: STDOUT_FILENO)
     }
 }
