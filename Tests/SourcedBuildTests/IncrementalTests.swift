@@ -115,8 +115,9 @@ struct IncrementalTests {
         try site.write("Content/a.md", "new a\n")
         try site.write("Content/b.md", "b\n")
         try site.write("Content/_drafts.md", "skipped\n")
+        try site.write("Content/figure.png", "an attachment, copied on build and never read here\n")
         try FileManager.default.removeItem(at: site.root.appendingPathComponent("Content/gone.md"))
-        let changed = Set(["a.md", "b.md", "_drafts.md", "gone.md"].map { content + "/" + $0 })
+        let changed = Set(["a.md", "b.md", "_drafts.md", "figure.png", "gone.md"].map { content + "/" + $0 })
 
         let updated = try #require(
             try ContentLoader.update(before, directory: content, changed: changed, files: &files))
@@ -126,6 +127,7 @@ struct IncrementalTests {
         #expect(updated.pages.map(\.path) == full.pages.map(\.path))
         #expect(updated.pages.map(\.bytes) == full.pages.map(\.bytes))
         #expect(updated.attachments == full.attachments)
+        #expect(updated.attachments == ["figure.png"])
         #expect(Set(files.keys) == Set(fresh.keys))
 
         // A folder that appears cannot be followed path by path.

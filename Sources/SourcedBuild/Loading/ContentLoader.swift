@@ -62,7 +62,7 @@ enum ContentLoader {
     /// The same, re-reading only files whose identity changed since `previous`, which then
     /// holds what this load read. The preview server's rebuilds use it.
     static func load(directory: String, reusing previous: inout [String: LoadedFile]) throws -> ContentTree {
-        let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        let base = folder(directory)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LoadError(description: "content folder '\(base)' does not exist")
@@ -71,29 +71,34 @@ enum ContentLoader {
         var loaded: [String: LoadedFile] = [:]
         loaded.reserveCapacity(previous.count)
         for (relative, identity) in try listFilesWithIdentity(base) {
-            let display = base == "." ? relative : "\(base)/\(relative)"
             func file() throws -> SourceFile {
-                if let known = previous[relative], known.identity == identity, known.file.path == display {
-                    loaded[relative] = known
-                    return known.file
-                }
-                let file = try read(display, relative)
-                loaded[relative] = LoadedFile(identity: identity, file: file)
-                return file
+                let entry = try reuseOrRead(relative, identity: identity, in: base, known: previous[relative])
+                loaded[relative] = entry
+                return entry.file
             }
-            switch relative {
-            case "site.yaml":
-                tree.siteSettings = try file()
-            case "bibliography.yaml":
-                tree.bibliography = try file()
-            case _ where relative.hasSuffix(".md"):
-                tree.pages.append(try file())
-            default:
-                tree.attachments.append(relative)
+            switch ContentTree.Kind(relative) {
+            case .settings: tree.siteSettings = try file()
+            case .bibliography: tree.bibliography = try file()
+            case .page: tree.pages.append(try file())
+            case .attachment: tree.attachments.append(relative)
             }
         }
         previous = loaded
         return tree
+    }
+
+    /// The content folder as paths inside it start: without a trailing `/`.
+    static func folder(_ directory: String) -> String {
+        directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+    }
+
+    /// `known` if the file still has its identity, else the file read afresh.
+    private static func reuseOrRead(_ relative: String, identity: FileIdentity, in base: String, known: LoadedFile?)
+        throws -> LoadedFile
+    {
+        let display = base == "." ? relative : "\(base)/\(relative)"
+        if let known, known.identity == identity, known.file.path == display { return known }
+        return LoadedFile(identity: identity, file: try read(display, relative))
     }
 
     /// Relative paths of every regular file below `base`, sorted so builds are deterministic.
@@ -145,7 +150,7 @@ extension ContentLoader {
     static func update(
         _ previous: ContentTree, directory: String, changed: Set<String>, files: inout [String: LoadedFile]
     ) throws -> ContentTree? {
-        let base = directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+        let base = folder(directory)
         var tree = previous
         for path in changed.sorted() where path.hasPrefix(base + "/") {
             // A watcher given `Content/` names `Content//a.md`.
@@ -168,17 +173,13 @@ extension ContentLoader {
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 return nil
+            case S_IFREG where ContentTree.Kind(relative) == .attachment:
+                // Attachments are copied when the site is written, never read here.
+                tree.insertAttachment(relative)
             case S_IFREG:
-                let identity = FileIdentity(info)
-                let display = base == "." ? relative : "\(base)/\(relative)"
-                let file: SourceFile
-                if let known = files[relative], known.identity == identity, known.file.path == display {
-                    file = known.file
-                } else {
-                    file = try read(display, relative)
-                    files[relative] = LoadedFile(identity: identity, file: file)
-                }
-                tree.put(file)
+                let entry = try reuseOrRead(relative, identity: FileIdentity(info), in: base, known: files[relative])
+                files[relative] = entry
+                tree.put(entry.file)
             default:
                 tree.remove(relative)
                 files[relative] = nil
@@ -189,32 +190,54 @@ extension ContentLoader {
 }
 
 extension ContentTree {
+    /// What a file is to the site, by its path inside the content folder.
+    enum Kind: Equatable {
+        case settings, bibliography, page, attachment
+
+        init(_ relative: String) {
+            switch relative {
+            case "site.yaml": self = .settings
+            case "bibliography.yaml": self = .bibliography
+            case _ where relative.hasSuffix(".md"): self = .page
+            default: self = .attachment
+            }
+        }
+    }
+
     /// Adds or replaces a file where `ContentLoader.load` would have put it.
     mutating func put(_ file: SourceFile) {
-        switch file.relativePath {
-        case "site.yaml":
+        let relative = file.relativePath
+        switch Kind(relative) {
+        case .settings:
             siteSettings = file
-        case "bibliography.yaml":
+        case .bibliography:
             bibliography = file
-        case let relative where relative.hasSuffix(".md"):
+        case .attachment:
+            insertAttachment(relative)
+        case .page:
             let index = pages.partitioningIndex { $0.relativePath >= relative }
             if index < pages.count, pages[index].relativePath == relative {
                 pages[index] = file
             } else {
                 pages.insert(file, at: index)
             }
-        case let relative:
-            let index = attachments.partitioningIndex { $0 >= relative }
-            if index == attachments.count || attachments[index] != relative { attachments.insert(relative, at: index) }
         }
+    }
+
+    /// Adds an attachment in order, unless it is listed already.
+    mutating func insertAttachment(_ relative: String) {
+        let index = attachments.partitioningIndex { $0 >= relative }
+        if index == attachments.count || attachments[index] != relative { attachments.insert(relative, at: index) }
     }
 
     /// Drops a file, whichever kind it was.
     mutating func remove(_ relative: String) {
-        if relative == "site.yaml" { siteSettings = nil }
-        if relative == "bibliography.yaml" { bibliography = nil }
-        pages.removeAll { $0.relativePath == relative }
-        attachments.removeAll { $0 == relative }
+        switch Kind(relative) {
+        case .settings: siteSettings = nil
+        case .bibliography: bibliography = nil
+        case .page: pages.removeAll { $0.relativePath == relative }
+        case .attachment: attachments.removeAll { $0 == relative }
+        }
     }
 }
 
