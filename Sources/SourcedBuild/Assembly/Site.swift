@@ -107,7 +107,7 @@ enum SiteAssembler {
         // Before anything is copied out of a result: most pages of a rebuild are reused.
         var slots = order.map { reuse(results[$0].relativePath) }
         let missing = slots.indices.filter { slots[$0] == nil }
-        // Pages are independent here: make them on every core, a contiguous share each.
+        // Pages are independent here: make them on every core, every n-th page each.
         let shares = min(missing.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         slots.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots

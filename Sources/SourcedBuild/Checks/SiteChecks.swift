@@ -26,16 +26,20 @@ enum SiteChecks {
                 entry = previous
                 if !linksUnchanged { entry.links = links(page, site) }
             } else {
-                var own = unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site)
-                own += uncitedClaims(page, site.settings, exempt: exempt)
-                own += reviewAge(page, site) + approvalCurrency(page)
-                entry = CheckCache.Entry(page: page, own: own, links: links(page, site))
+                entry = CheckCache.Entry(page: page, own: own(page, site, exempt: exempt), links: links(page, site))
             }
             diagnostics += entry.own + entry.links
             checked[path] = entry
         }
         cache = CheckCache(pages: checked, attachments: site.attachments)
         return diagnostics
+    }
+
+    /// The checks that look at nothing but the page (and the settings, day and bibliography
+    /// it was assembled with).
+    static func own(_ page: SitePage, _ site: Site, exempt: Set<String>) -> [Diagnostic] {
+        unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site)
+            + uncitedClaims(page, site.settings, exempt: exempt) + reviewAge(page, site) + approvalCurrency(page)
     }
 
     static func unknownCitations(_ page: SitePage, _ site: Site) -> [Diagnostic] {
