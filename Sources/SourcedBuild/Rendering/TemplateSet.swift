@@ -65,12 +65,16 @@ struct TemplateSet: Sendable {
         _ template: String, _ context: [String: Any], layout: [String: Any],
         bulk: (name: String, count: Int, piece: @Sendable (Int) -> String)
     ) -> PieceStream {
-        // A private-use marker with an `&`, so an escaped `{{name}}` does not match it.
+        // A private-use marker with an `&`, so an escaped `{{name}}` does not match it. The
+        // pieces go in only where the template places the marker once, raw; any other use
+        // (escaped, or twice) renders the joined pieces the ordinary way.
         let marker = "\u{E000}&sourced-bulk\u{E000}"
         var withMarker = context
         withMarker[bulk.name] = marker
         let rendered = page(template, withMarker, layout: layout)
-        guard let range = rendered.range(of: marker) else {
+        guard let range = rendered.range(of: marker),
+            rendered.ranges(of: "sourced-bulk").count == 1
+        else {
             var joined = context
             joined[bulk.name] = (0..<bulk.count).map(bulk.piece).joined()
             return PieceStream(head: page(template, joined, layout: layout), count: 0, piece: { _ in "" }, tail: "")
