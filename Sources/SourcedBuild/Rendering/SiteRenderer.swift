@@ -127,7 +127,8 @@ struct SiteOutputs: Sendable {
     func topic(_ page: SitePage) -> OutputFile {
         let layout = views.layout(
             title: page.metadata.title, description: page.metadata.summary, path: page.path, section: "topic")
-        return OutputFile(page.path + "index.html", templates.page("topic", views.topic(page), layout: layout))
+        return OutputFile(
+            page.path + "index.html", templates.page("topic", views.topic(page), layout: layout, repeated: true))
     }
 }
 

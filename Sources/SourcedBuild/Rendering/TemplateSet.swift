@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import SourcedCore
 
 /// Text made piece by piece as it is written: a head, `count` pieces, a tail.
 struct PieceStream: Sendable {
@@ -20,6 +21,7 @@ struct TemplateSet: Sendable {
     static let required = ["layout", "home", "topic", "references", "review", "badge"]
 
     private let library: MustacheLibrary
+    let skeletons: SkeletonCache
     let assetsDirectory: String?
 
     /// A template that is missing or does not compile is not the content's fault.
@@ -29,6 +31,7 @@ struct TemplateSet: Sendable {
 
     init(directory: String) throws {
         var templates: [String: MustacheTemplate] = [:]
+        var namesPartialsByValue = false
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -39,8 +42,12 @@ struct TemplateSet: Sendable {
             let path = "\(directory)/\(name)"
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { throw LoadFailure(description: "cannot read template '\(path)'") }
+            namesPartialsByValue = namesPartialsByValue || Self.namesPartialByValue(text)
             do {
-                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+                // Compiled once as written, so errors name the theme's own lines.
+                _ = try MustacheTemplate(string: text)
+                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(
+                    string: HTMLEscaping.pragma + text)
             } catch {
                 throw LoadFailure(description: "template '\(path)' does not compile: \(error)")
             }
@@ -52,6 +59,7 @@ struct TemplateSet: Sendable {
                     "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
         library = MustacheLibrary(templates: templates)
+        skeletons = SkeletonCache(enabled: !namesPartialsByValue)
         var isDirectory: ObjCBool = false
         let assets = "\(directory)/assets"
         assetsDirectory =
@@ -84,10 +92,43 @@ struct TemplateSet: Sendable {
             tail: String(rendered[range.upperBound...]))
     }
 
-    /// Renders `template` with `context`, then places the result in the layout.
-    func page(_ template: String, _ context: [String: Any], layout: [String: Any]) -> String {
+    /// A partial named by a value (`{{>*name}}`), or delimiters changed so such a tag cannot
+    /// be seen: the page's text then depends on a string's value, not only on where it goes.
+    private static func namesPartialByValue(_ text: String) -> Bool {
+        text.contains(try! Regex(#"\{\{\s*[<>]\s*\*|\{\{\s*="#))
+    }
+
+    /// Renders `template` with `context`, then places the result in the layout. `repeated`
+    /// says the template makes many pages (a topic page), so it is worth a skeleton per shape;
+    /// the layout always is.
+    func page(_ template: String, _ context: [String: Any], layout: [String: Any], repeated: Bool = false) -> String {
+        var layoutContext = layout
+        layoutContext["content"] =
+            repeated
+            ? skeletons.render(template, context, with: library) : library.render(context, withTemplate: template) ?? ""
+        return skeletons.render("layout", layoutContext, with: library)
+    }
+
+    /// The page as Mustache alone renders it, without skeletons: what they are held to.
+    func ordinaryPage(_ template: String, _ context: [String: Any], layout: [String: Any]) -> String {
         var layoutContext = layout
         layoutContext["content"] = library.render(context, withTemplate: template) ?? ""
         return library.render(layoutContext, withTemplate: "layout") ?? ""
     }
+}
+
+/// HTML escaping for `{{value}}`, in place of Mustache's own.
+///
+/// Mustache's goes `Character` by `Character`, so a quote followed by a combining mark is one
+/// character that is not `"`, and is left unescaped: `title="{{x}}"` with x = `"\u{301}
+/// onmouseover=…` ended the attribute and added a handler. This escapes the five characters
+/// byte by byte, as everything else Sourced writes does. Every template starts with the
+/// pragma that selects it, on a line of its own, which Mustache removes.
+struct HTMLEscaping: MustacheContentType {
+    func escapeText(_ text: String) -> String { text.htmlEscaped }
+
+    static let pragma: String = {
+        MustacheContentTypes.register(HTMLEscaping(), named: "HTML")
+        return "{{% CONTENT_TYPE: HTML}}\n"
+    }()
 }
