@@ -76,29 +76,26 @@ public enum Pipeline {
         return (site, outcome)
     }
 
-    /// The per-page stage over every page, a bounded number at a time: in this process, or in
-    /// worker processes when a pool is given.
+    /// The per-page stage over every page: in worker processes when a pool is given, else in
+    /// this process, a bounded number at a time.
     static func parsePages(_ files: [SourceFile], settings: SiteSettings, workers pool: WorkerPool? = nil) async
         -> [PageResult]
     {
-        let parse: @Sendable (SourceFile) async -> PageResult = { file in
-            if let pool { return await pool.parse(file, settings: settings) }
-            return PageParser.parse(file, settings: settings)
-        }
-        let workers = pool.map { $0.options.count * 2 } ?? max(1, ProcessInfo.processInfo.activeProcessorCount)
+        if let pool { return await pool.parse(files, settings: settings) }
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         return await withTaskGroup(of: (Int, PageResult).self) { group in
             var results = [PageResult?](repeating: nil, count: files.count)
             var next = 0
             while next < min(workers, files.count) {
                 let index = next
-                group.addTask { (index, await parse(files[index])) }
+                group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
                 next += 1
             }
             while let (index, result) = await group.next() {
                 results[index] = result
                 if next < files.count {
                     let index = next
-                    group.addTask { (index, await parse(files[index])) }
+                    group.addTask { (index, PageParser.parse(files[index], settings: settings)) }
                     next += 1
                 }
             }
