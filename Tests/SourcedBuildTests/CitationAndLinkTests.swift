@@ -96,7 +96,7 @@ import Testing
         return SitePage(
             result: result, metadata: metadata, markdown: markdown, slug: path,
             citations: PageCitations(groups: groups, pageReferences: located, bibliography: [:]), badge: .approved,
-            isPublished: true, fingerprint: "", anchors: [])
+            isPublished: true, anchors: [])
     }
 
     @Test func mergesByDOIOrPMIDAndSeparatesKeyClashes() {

@@ -39,15 +39,13 @@ final class SitePage: Sendable {
     let citations: PageCitations
     let badge: BadgeStatus
     let isPublished: Bool
-    /// The fingerprint of the page as it is now (see `Fingerprint`).
-    let fingerprint: String
 
     /// The heading anchors links may name.
     let anchors: Set<String>
 
     init(
         result: PageResult, metadata: TopicMetadata, markdown: RenderedMarkdown, slug: String,
-        citations: PageCitations, badge: BadgeStatus, isPublished: Bool, fingerprint: String, anchors: Set<String>
+        citations: PageCitations, badge: BadgeStatus, isPublished: Bool, anchors: Set<String>
     ) {
         self.result = result
         self.metadata = metadata
@@ -56,11 +54,17 @@ final class SitePage: Sendable {
         self.citations = citations
         self.badge = badge
         self.isPublished = isPublished
-        self.fingerprint = fingerprint
         self.anchors = anchors
     }
 
     var file: String { result.file }
+
+    /// The fingerprint of the page as it is now (see `Fingerprint`). Made when asked for:
+    /// only an approval that recorded one, and `sourced approve`, need it.
+    var fingerprint: String {
+        Fingerprint.of(
+            bodyDigest: result.bodyDigest ?? "", sources: citations.sources.map { ($0.key, $0.reference) })
+    }
 
     /// Site-relative URL path, without the root: `topics/<slug>/`.
     var path: String { "topics/\(slug)/" }
@@ -113,7 +117,7 @@ enum SiteAssembler {
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: shares) { share in
                 // Pages share sources; encoding each one once per share took fingerprinting
-                // from 7% of a 10,000-page check to nearly nothing.
+                // from 7% of a 10,000-page check to about 5%.
                 var canonicalJSON: [Reference: [UInt8]] = [:]
                 for slot in stride(from: share, to: missing.count, by: shares).map({ missing[$0] }) {
                     slots[slot] = makePage(
@@ -143,33 +147,34 @@ extension SiteAssembler {
         guard let metadata = result.metadata, let markdown = result.markdown else { return nil }
         let citations = PageCitations(
             groups: markdown.citationGroups, pageReferences: metadata.references, bibliography: bibliography)
-        let sources = citations.sources.map { source in
-            let json = canonicalJSON[source.reference] ?? Fingerprint.canonicalJSON(source.reference)
-            canonicalJSON[source.reference] = json
-            return (key: source.key, json: json)
+        let badge = ReviewPolicy.badge(for: metadata.review, settings: settings, today: today) {
+            let sources = citations.sources.map { source in
+                let json = canonicalJSON[source.reference] ?? Fingerprint.canonicalJSON(source.reference)
+                canonicalJSON[source.reference] = json
+                return (key: source.key, json: json)
+            }
+            return Fingerprint.of(bodyDigest: result.bodyDigest ?? "", sources: sources)
         }
-        let fingerprint = Fingerprint.of(bodyDigest: result.bodyDigest ?? "", sources: sources)
-        let badge = ReviewPolicy.badge(for: metadata.review, settings: settings, today: today, fingerprint: fingerprint)
         return SitePage(
             result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
             badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status),
-            fingerprint: fingerprint, anchors: Set(markdown.headings.map(\.anchor)))
+            anchors: Set(markdown.headings.map(\.anchor)))
     }
 }
 
 /// Review ageing: when an approval counts as overdue.
 enum ReviewPolicy {
     /// An approval whose recorded fingerprint no longer matches shows as changed; one that is
-    /// too old shows as overdue.
-    static func badge(for review: TopicMetadata.Review, settings: SiteSettings, today: Day, fingerprint: String)
-        -> BadgeStatus
-    {
+    /// too old shows as overdue. `fingerprint` is asked for only when an approval recorded one.
+    static func badge(
+        for review: TopicMetadata.Review, settings: SiteSettings, today: Day, fingerprint: () -> String
+    ) -> BadgeStatus {
         switch review.status {
         case .draft: return .draft
         case .submitted: return .submitted
         case .inReview: return .inReview
         case .approved:
-            if let recorded = review.fingerprint, recorded != fingerprint { return .changed }
+            if let recorded = review.fingerprint, recorded != fingerprint() { return .changed }
             return isOverdue(review, settings: settings, today: today) ? .overdue : .approved
         }
     }
