@@ -115,6 +115,24 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         #expect(set.skeletons.kept == 2)
     }
 
+    /// A key no template names (a theme's table of contents the default theme leaves out)
+    /// does not make a new shape however it varies.
+    @Test func keysNoTemplateNamesDoNotSplitShapes() throws {
+        let set = try templateSet(Self.templates)
+        for n in 0..<4 {
+            let context: [String: Any] = [
+                "title": "T\(n)", "body": "b", "summary": "s",
+                "unnamed": (0..<n).map { ["text": "h\($0)"] }, "on-off": n % 2 == 0,
+            ]
+            #expect(
+                set.page("plain", context, layout: [:], repeated: true)
+                    == set.ordinaryPage("plain", context, layout: [:]))
+        }
+        // The page template's shape twice ("on-off" is not a plain word, so it counts), and
+        // the layout's.
+        #expect(set.skeletons.kept == 3)
+    }
+
     /// A value's final newline decides whether an indented partial indents the next line.
     @Test func aValueEndingInANewlineKeepsItsSkeletonUnderAnIndentedPartial() throws {
         let set = try templateSet(Self.templates)
@@ -133,7 +151,7 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         let library = MustacheLibrary(templates: [
             "dynamic": try MustacheTemplate(string: "[{{>*title}}]"), "part": try MustacheTemplate(string: "P"),
         ])
-        let cache = SkeletonCache(enabled: true)
+        let cache = SkeletonCache(enabled: true, mentioned: ["title"])
         #expect(cache.render("dynamic", ["title": "part"], with: library) == "[P]")
         #expect(cache.kept == 0)
         #expect(cache.render("dynamic", ["title": "none"], with: library) == "[]")

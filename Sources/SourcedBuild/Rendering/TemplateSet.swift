@@ -32,6 +32,7 @@ struct TemplateSet: Sendable {
     init(directory: String) throws {
         var templates: [String: MustacheTemplate] = [:]
         var namesPartialsByValue = false
+        var texts: [String] = []
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -43,6 +44,7 @@ struct TemplateSet: Sendable {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { throw LoadFailure(description: "cannot read template '\(path)'") }
             namesPartialsByValue = namesPartialsByValue || Self.namesPartialByValue(text)
+            texts.append(text)
             do {
                 // Compiled once as written, so errors name the theme's own lines.
                 _ = try MustacheTemplate(string: text)
@@ -59,7 +61,7 @@ struct TemplateSet: Sendable {
                     "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
         library = MustacheLibrary(templates: templates)
-        skeletons = SkeletonCache(enabled: !namesPartialsByValue)
+        skeletons = SkeletonCache(enabled: !namesPartialsByValue, mentioned: TemplateWords.of(texts))
         var isDirectory: ObjCBool = false
         let assets = "\(directory)/assets"
         assetsDirectory =
