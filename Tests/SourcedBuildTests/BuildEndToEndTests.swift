@@ -127,7 +127,45 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter {
             $0.contains("sourced-")
         }
-        #expect(leftovers.isEmpty)
+        #expect(leftovers == [".Public.sourced-spare"])
+        #expect(site.read(".Public.sourced-spare/.gitignore") == "*\n")
+    }
+
+    /// From the third build on, the build writes into the spare the last one left. What it
+    /// ends with is byte for byte what a build into an empty folder writes, whatever the spare
+    /// held: old pages, a stale dotfile, and symlinks (never followed) where files and folders go.
+    @Test func aBuildIntoTheSpareEqualsAFreshBuild() throws {
+        let site = try validSite()
+        let outside = try TempSite(["keep.txt": "outside", "dir/keep.txt": "outside"])
+        #expect(try build(site).status == 0)
+        #expect(try build(site).status == 0)
+        let spare = site.root.appendingPathComponent(".Public.sourced-spare")
+        #expect(site.exists(".Public.sourced-spare/topics/b/index.html"))
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("Content/topics/b.md"))
+        try site.write("Content/topics/a.md", page(title: "Topic A, again", body: "Claim [@shared].\n"))
+        try site.write("Content/topics/c.md", page(title: "Topic C", body: "New [@shared].\n"))
+        try site.write(".Public.sourced-spare/.stale", "old dotfile")
+        try site.write(".Public.sourced-spare/topics/zzz/index.html", "stale page")
+        try FileManager.default.removeItem(at: spare.appendingPathComponent("topics/a/index.html"))
+        try FileManager.default.createSymbolicLink(
+            at: spare.appendingPathComponent("topics/a/index.html"),
+            withDestinationURL: outside.root.appendingPathComponent("keep.txt"))
+        try FileManager.default.createSymbolicLink(
+            at: spare.appendingPathComponent("topics/c"), withDestinationURL: outside.root.appendingPathComponent("dir")
+        )
+
+        let third = try build(site)
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(try build(site, ["--output", "Fresh"]).status == 0)
+        let built = try site.snapshot("Public")
+        #expect(built.keys.contains("topics/c/index.html") && !built.keys.contains("topics/b/index.html"))
+        #expect(built == (try site.snapshot("Fresh")))
+        for path in ["Public/topics/c", "Public/topics/a/index.html"] {
+            let type = try FileManager.default.attributesOfItem(atPath: site.root.path + "/" + path)[.type]
+            #expect(type as? FileAttributeType != .typeSymbolicLink, "\(path)")
+        }
+        #expect(outside.read("keep.txt") == "outside" && outside.read("dir/keep.txt") == "outside")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.root.path + "/dir") == ["keep.txt"])
     }
 
     @Test func hostileTextIsEscapedEverywhere() throws {

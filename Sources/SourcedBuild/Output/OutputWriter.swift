@@ -33,13 +33,19 @@ enum OutputWriter {
 
     /// Opens `path`, hands `body` a function that writes a whole buffer to it, and closes it.
     /// Plain `open`/`write`/`close`: Foundation's `Data.write` cost a tenth of a 10,000-page build.
+    /// A symlink or a folder already at `path` (in a reused folder) is replaced, never followed.
     private static func writing(
         _ path: String, _ body: (_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
     ) throws {
         func failure() -> Refusal {
             Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW
+        var fd = open(path, flags, 0o644)
+        if fd < 0, errno == ELOOP || errno == EISDIR {
+            removeEntry(path)
+            fd = open(path, flags, 0o644)
+        }
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
         try body { bytes in
@@ -52,16 +58,49 @@ enum OutputWriter {
         }
     }
 
+    /// Whether `path` is a folder itself, not a symlink to one.
+    private static func isFolder(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// Removes a file, a symlink (not what it points to) or a whole folder.
+    private static func removeEntry(_ path: String) {
+        if isFolder(path) {
+            try? FileManager.default.removeItem(atPath: path)
+        } else {
+            unlink(path)
+        }
+    }
+
+    /// Whether `folder` is the output of an earlier build.
+    private static func isEarlierOutput(_ folder: String) -> Bool {
+        isFolder(folder) && access(folder + "/" + marker, F_OK) == 0
+    }
+
     /// A site being written: every file goes into a staging folder beside the output, which
     /// `finish` swaps in. Files are written as they are rendered, so the build never holds the
     /// whole site in memory (about 300 MB of 10,000 pages).
+    ///
+    /// The folder swapped out is kept beside the output as its spare (`.Public.sourced-spare`,
+    /// hidden from Git by a `.gitignore` of `*`), and the next build writes into it: it
+    /// overwrites files, makes only the folders that are new, and removes what it no longer
+    /// builds. On ext4, deleting the old 10,000-page folder took 1-2 s and creating 10,000 new
+    /// folders just after it 1.7-4.6 s, where overwriting the same files took 0.4-0.6 s.
     struct Staged: Sendable {
         let target: URL
         let staging: URL
+        let spare: URL
         private let base: String
+        /// What this build writes, relative to the folder.
+        private let folders: Set<Substring>
+        private let files: Set<String>
+        /// Whether staging began as the spare, with an earlier build's files in it.
+        private let reused: Bool
 
-        /// Makes the staging folder and every folder `paths` need, each with one mkdir
-        /// (Foundation's createDirectory cost a twentieth of a 10,000-page build).
+        /// Claims the spare as the staging folder, or makes a new one, and makes every folder
+        /// `paths` need, each with one mkdir (Foundation's createDirectory cost a twentieth of a
+        /// 10,000-page build).
         init(directory: String, paths: [String]) throws {
             try checkReplaceable(directory)
             let fm = FileManager.default
@@ -70,19 +109,30 @@ enum OutputWriter {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             let pid = ProcessInfo.processInfo.processIdentifier
             staging = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-new-\(pid)")
+            spare = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-spare")
             base = staging.path + "/"
             try? fm.removeItem(at: staging)
-            try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-            var folders: Set<Substring> = [""]
+            // A rename claims the spare whole; a build running beside this one starts afresh.
+            reused = isEarlierOutput(spare.path) && rename(spare.path, staging.path) == 0
+            if !reused { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
+            var folders: Set<Substring> = []
+            for path in paths {
+                for part in path.split(separator: "/").dropLast() {
+                    folders.insert(path[..<part.endIndex])
+                }
+            }
+            self.folders = folders
+            files = Set(paths)
             do {
-                for path in paths {
-                    for part in path.split(separator: "/").dropLast() {
-                        let folder = path[..<part.endIndex]
-                        guard folders.insert(folder).inserted else { continue }
-                        guard mkdir(base + folder, 0o755) == 0 || errno == EEXIST else {
-                            throw Refusal(
-                                description: "cannot create '\(base + folder)': \(String(cString: strerror(errno)))")
-                        }
+                // Sorted, so a folder is made (or a symlink in its place removed) before
+                // anything inside it.
+                for folder in folders.sorted() {
+                    let path = base + folder
+                    if mkdir(path, 0o755) == 0 { continue }
+                    if errno == EEXIST, isFolder(path) { continue }
+                    removeEntry(path)
+                    guard mkdir(path, 0o755) == 0 else {
+                        throw Refusal(description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
                     }
                 }
             } catch {
@@ -113,6 +163,7 @@ enum OutputWriter {
                     try buffer.withUnsafeBufferPointer { try write($0) }
                 }
             case .copy(let source):
+                if reused { removeEntry(base + file.path) }
                 try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
             }
         }
@@ -122,10 +173,40 @@ enum OutputWriter {
             try? FileManager.default.removeItem(at: staging)
         }
 
-        /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in.
+        /// Removes what an earlier build left in a reused staging folder and this one did not
+        /// write, and every dotfile at its top (the output's own are copied in afresh).
+        private func sweep(_ folder: String) {
+            guard let directory = opendir(base + folder) else { return }
+            var names: [String] = []
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(directory)
+            for name in names {
+                let relative = folder + name
+                if folder.isEmpty && name.hasPrefix(".") {
+                    removeEntry(base + relative)
+                } else if isFolder(base + relative) {
+                    if folders.contains(Substring(relative)) {
+                        sweep(relative + "/")
+                    } else {
+                        removeEntry(base + relative)
+                    }
+                } else if !files.contains(relative) {
+                    unlink(base + relative)
+                }
+            }
+        }
+
+        /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in;
+        /// the old folder becomes the spare.
         func finish() throws {
             let fm = FileManager.default
             do {
+                if reused { sweep("") }
                 try Data("written by sourced build; this folder is replaced on every build\n".utf8)
                     .write(to: staging.appendingPathComponent(marker))
                 // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
@@ -144,17 +225,24 @@ enum OutputWriter {
                 try fm.moveItem(at: staging, to: target)
                 return
             }
+            // Another build may have left a spare meanwhile; then the old folder goes.
             let pid = ProcessInfo.processInfo.processIdentifier
             let retired = target.deletingLastPathComponent()
                 .appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(pid)")
-            try fm.moveItem(at: target, to: retired)
+            let keptAsSpare = rename(target.path, spare.path) == 0
+            let old = keptAsSpare ? spare : retired
+            if !keptAsSpare { try fm.moveItem(at: target, to: retired) }
             do {
                 try fm.moveItem(at: staging, to: target)
             } catch {
-                try? fm.moveItem(at: retired, to: target)
+                try? fm.moveItem(at: old, to: target)
                 throw error
             }
-            try? fm.removeItem(at: retired)
+            if keptAsSpare {
+                try? Data("*\n".utf8).write(to: spare.appendingPathComponent(".gitignore"))
+            } else {
+                try? fm.removeItem(at: retired)
+            }
         }
     }
 }
