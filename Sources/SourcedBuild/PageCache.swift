@@ -49,12 +49,14 @@ public struct PageCache: Sendable {
         return results.map { $0! }
     }
 
-    /// The decoded bibliography, decoded again only when its bytes changed.
-    mutating func bibliography(_ file: SourceFile?) -> ([LocatedReference], [Diagnostic]) {
-        if let bibliography, bibliography.bytes == file?.bytes { return bibliography.decoded }
-        let decoded = BibliographyDecoder.decode(file)
+    /// The decoded bibliography, if its bytes are the ones last decoded.
+    func bibliography(_ file: SourceFile?) -> ([LocatedReference], [Diagnostic])? {
+        guard let bibliography, bibliography.bytes == file?.bytes else { return nil }
+        return bibliography.decoded
+    }
+
+    mutating func remember(bibliography file: SourceFile?, _ decoded: ([LocatedReference], [Diagnostic])) {
         bibliography = (file?.bytes, decoded)
-        return decoded
     }
 
     /// Assembles the site, reusing each page the last assembly made if neither the page nor

@@ -62,10 +62,17 @@ public enum Pipeline {
         let tree = try updated ?? ContentLoader.load(directory: content, reusing: &cache.files)
         cache.tree = (content, tree)
         let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
-        let (bibliography, bibliographyDiagnostics) = cache.bibliography(tree.bibliography)
+        // The pages do not need the bibliography: it is decoded (41,000 lines in the 10,000-page
+        // benchmark, 0.2 s) while they are parsed.
+        let decoding = Task { [known = cache.bibliography(tree.bibliography), file = tree.bibliography] in
+            known ?? BibliographyDecoder.decode(file)
+        }
         let results = await cache.results(for: tree.pages, settings: settings) { stale in
             await parsePages(stale, settings: settings, workers: workers)
         }
+        let decoded = await decoding.value
+        cache.remember(bibliography: tree.bibliography, decoded)
+        let (bibliography, bibliographyDiagnostics) = decoded
         let site = cache.assemble(
             settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
             results: results, attachments: tree.attachments)
