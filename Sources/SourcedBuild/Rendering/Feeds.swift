@@ -53,6 +53,7 @@ struct Feeds {
 
     func searchIndex() -> [UInt8] {
         var json = JSONWriter()
+        let root = site.settings.rootPath
         json.array(published) { json, page in
             let m = page.metadata
             json.object([
@@ -62,7 +63,7 @@ struct Feeds {
                 ("summary", m.summary.map { v in { $0.string(v) } }),
                 ("tags", { $0.array(m.tags) { $0.string($1) } }),
                 ("title", { $0.string(m.title) }),
-                ("url", { $0.string(site.settings.rootPath + page.path) }),
+                ("url", { $0.string(root + page.path) }),
             ])
         }
         return json.bytes
