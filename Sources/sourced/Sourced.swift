@@ -13,7 +13,6 @@ struct Sourced: AsyncParsableCommand {
     /// Runs the command. A command-line mistake is reported on one line of standard error
     /// (SPEC §5), with the exit status argument-parser gives it; `--help` prints in full.
     static func main() async {
-        limitMallocArenas()
         do {
             var command = try parseAsRoot()
             if var command = command as? AsyncParsableCommand {
@@ -33,18 +32,6 @@ struct Sourced: AsyncParsableCommand {
             Foundation.exit(code.rawValue)
         }
     }
-}
-
-/// Two glibc malloc arenas instead of one per busy thread: on 10,000 pages the peak memory of
-/// a build falls by about 40 MB (447 -> 407 MB) at no measurable cost in time. `mallopt` is
-/// not in Swift's Glibc module, hence the lookup; without it nothing changes.
-func limitMallocArenas() {
-    #if canImport(Glibc)
-        typealias MallOpt = @convention(c) (Int32, Int32) -> Int32
-        let arenaMax: Int32 = -8  // M_ARENA_MAX in <malloc.h>
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        _ = unsafeBitCast(symbol, to: MallOpt.self)(arenaMax, 2)
-    #endif
 }
 
 /// Options every command takes.
