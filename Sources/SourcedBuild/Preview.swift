@@ -81,7 +81,7 @@ extension Pipeline {
         workers: WorkerPool? = nil
     ) async -> SiteSnapshot {
         do {
-            let templateSet = try TemplateSet(directory: templates)
+            let templateSet = try cache.templates(templates)
             let (site, outcome) = try await assembleAndCheck(
                 content: content, today: today, cache: &cache, changed: changed, workers: workers)
             let outputs = try SiteOutputs(

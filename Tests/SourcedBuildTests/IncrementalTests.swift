@@ -136,3 +136,39 @@ struct IncrementalTests {
             try ContentLoader.update(updated, directory: content, changed: [content + "/new"], files: &files) == nil)
     }
 }
+
+/// The preview compiles the theme again only when a template or the assets folder changed.
+@Suite struct PreviewTemplateTests {
+    @Test func aTemplateEditShowsInTheNextRebuildAndAnUnchangedThemeIsKept() async throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: T\n",
+            "Content/topics/a.md": "---\ntitle: A\nreview:\n  status: draft\n---\n\nText.\n",
+        ])
+        let theme = site.root.appendingPathComponent("Theme")
+        try FileManager.default.copyItem(atPath: templatesPath, toPath: theme.path)
+        let content = site.root.appendingPathComponent("Content").path
+        var cache = PageCache()
+        func page() async -> String {
+            let snapshot = await Pipeline.preview(
+                content: content, templates: theme.path, today: Day("2026-11-01")!, cache: &cache)
+            guard case .bytes(let bytes) = snapshot.file("topics/a/index.html") else { return "" }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        #expect(await page().contains("<h1>A</h1>"))
+        let first = try #require(cache.templates?.set.skeletons)
+        #expect(await page().contains("<h1>A</h1>"))
+        #expect(cache.templates?.set.skeletons === first)
+
+        let topic = theme.appendingPathComponent("topic.mustache")
+        let text = try String(contentsOf: topic, encoding: .utf8)
+        try text.replacingOccurrences(of: "<h1>{{title}}</h1>", with: "<h1 class=\"edited\">{{title}}</h1>")
+            .write(to: topic, atomically: true, encoding: .utf8)
+        #expect(await page().contains("<h1 class=\"edited\">A</h1>"))
+        #expect(cache.templates?.set.skeletons !== first)
+
+        try FileManager.default.removeItem(at: theme.appendingPathComponent("assets"))
+        let withoutAssets = await Pipeline.preview(
+            content: content, templates: theme.path, today: Day("2026-11-01")!, cache: &cache)
+        #expect(withoutAssets.file("assets/style.css") == nil)
+    }
+}

@@ -44,7 +44,7 @@ import Testing
         var port: Int?
         let deadline = ContinuousClock.now + .seconds(20)
         while port == nil, ContinuousClock.now < deadline {
-            let chunk = stderr.fileHandleForReading.availableData
+            let chunk = readChunk(stderr.fileHandleForReading.fileDescriptor)
             if chunk.isEmpty { break }
             log += String(decoding: chunk, as: UTF8.self)
             if let range = log.firstRange(of: "Serving http://127.0.0.1:") {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The repository's root, found from this file's path.
@@ -72,13 +73,50 @@ struct TempSite {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        // Both pipes at once, so a child that fills one while we wait on the other cannot stall.
+        let errBytes = Mutex<[UInt8]>([])
+        let errDone = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let bytes = readToEnd(err.fileHandleForReading.fileDescriptor)
+            errBytes.withLock { $0 = bytes }
+            errDone.signal()
+        }
+        let outBytes = readToEnd(out.fileHandleForReading.fileDescriptor)
+        errDone.wait()
         process.waitUntilExit()
         return (
-            process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData, as: UTF8.self)
+            process.terminationStatus, String(decoding: outBytes, as: UTF8.self),
+            String(decoding: errBytes.withLock { $0 }, as: UTF8.self)
         )
+    }
+}
+
+/// Everything up to end of file. Plain `read`, retried on EINTR: Foundation's
+/// `readDataToEndOfFile` stops the whole test process with a fatal error when a signal (a
+/// child's SIGCHLD, with tests starting processes side by side) interrupts it.
+func readToEnd(_ descriptor: Int32) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+        if n > 0 {
+            bytes += buffer[..<n]
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            return bytes
+        }
+    }
+}
+
+/// One chunk of what is available (at least a byte), or nothing at end of file; retried on
+/// EINTR like `readToEnd`.
+func readChunk(_ descriptor: Int32) -> [UInt8] {
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        return n > 0 ? Array(buffer[..<n]) : []
     }
 }
 

@@ -29,29 +29,41 @@ struct TemplateSet: Sendable {
         var description: String
     }
 
+    /// The templates as read: file name without `.mustache` → text. The preview keeps a set
+    /// while these are unchanged, with the skeletons it made.
+    let texts: [String: String]
+
     init(directory: String) throws {
-        var templates: [String: MustacheTemplate] = [:]
-        var namesPartialsByValue = false
-        var texts: [String] = []
+        try self.init(texts: Self.read(directory), directory: directory)
+    }
+
+    /// The `.mustache` files of `directory`, name → text.
+    static func read(_ directory: String) throws -> [String: String] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw LoadFailure(description: "cannot read templates folder '\(directory)'")
         }
-        for name in names.sorted() where name.hasSuffix(".mustache") {
+        var texts: [String: String] = [:]
+        for name in names where name.hasSuffix(".mustache") {
             let path = "\(directory)/\(name)"
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
             else { throw LoadFailure(description: "cannot read template '\(path)'") }
-            namesPartialsByValue = namesPartialsByValue || Self.namesPartialByValue(text)
-            texts.append(text)
+            texts[String(name.dropLast(".mustache".count))] = text
+        }
+        return texts
+    }
+
+    init(texts: [String: String], directory: String) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in texts.sorted(by: { $0.key < $1.key }) {
             do {
                 // Compiled once as written, so errors name the theme's own lines.
                 _ = try MustacheTemplate(string: text)
-                templates[String(name.dropLast(".mustache".count))] = try MustacheTemplate(
-                    string: HTMLEscaping.pragma + text)
+                templates[name] = try MustacheTemplate(string: HTMLEscaping.pragma + text)
             } catch {
-                throw LoadFailure(description: "template '\(path)' does not compile: \(error)")
+                throw LoadFailure(description: "template '\(directory)/\(name).mustache' does not compile: \(error)")
             }
         }
         let missing = Self.required.filter { templates[$0] == nil }
@@ -60,12 +72,19 @@ struct TemplateSet: Sendable {
                 description:
                     "templates folder '\(directory)' lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
+        self.texts = texts
         library = MustacheLibrary(templates: templates)
-        skeletons = SkeletonCache(enabled: !namesPartialsByValue, mentioned: TemplateWords.of(texts))
+        skeletons = SkeletonCache(
+            enabled: !texts.values.contains(where: Self.namesPartialByValue),
+            mentioned: TemplateWords.of(Array(texts.values)))
+        assetsDirectory = Self.assets(directory)
+    }
+
+    /// `directory/assets` if it is a folder.
+    static func assets(_ directory: String) -> String? {
         var isDirectory: ObjCBool = false
         let assets = "\(directory)/assets"
-        assetsDirectory =
-            FileManager.default.fileExists(atPath: assets, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileManager.default.fileExists(atPath: assets, isDirectory: &isDirectory) && isDirectory.boolValue
             ? assets : nil
     }
 
