@@ -20,6 +20,9 @@ struct PieceStream: Sendable {
 struct TemplateSet: Sendable {
     static let required = ["layout", "home", "topic", "references", "review", "badge"]
 
+    /// The templates as read: file name without `.mustache` → text. The preview keeps a set
+    /// while these are unchanged, with the skeletons it made.
+    let texts: [String: String]
     private let library: MustacheLibrary
     let skeletons: SkeletonCache
     let assetsDirectory: String?
@@ -28,10 +31,6 @@ struct TemplateSet: Sendable {
     struct LoadFailure: Error, CustomStringConvertible {
         var description: String
     }
-
-    /// The templates as read: file name without `.mustache` → text. The preview keeps a set
-    /// while these are unchanged, with the skeletons it made.
-    let texts: [String: String]
 
     init(directory: String) throws {
         try self.init(texts: Self.read(directory), directory: directory)

@@ -147,11 +147,6 @@ public final class WorkerPool: Sendable {
         }
     }
 
-    /// One page through a worker.
-    func parse(_ file: SourceFile, settings: SiteSettings) async -> PageResult {
-        await parse([file], settings: settings)[0]
-    }
-
     /// The page's only diagnostic when its worker did not come back with a result.
     static func renderLimit(_ file: SourceFile, _ failure: Worker.Failure, options: Options) -> PageResult {
         let seconds = options.timeoutSeconds
