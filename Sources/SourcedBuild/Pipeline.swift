@@ -21,13 +21,22 @@ public struct BuildOutcome: Sendable {
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
 public enum Pipeline {
-    public static func check(content: String, today: Day, workers: WorkerPool? = nil) async throws -> CheckOutcome {
+    /// `freeing: false` is for a process that exits once the command is done: what the run
+    /// made is then left for the exit to drop at once instead of freed object by object (about
+    /// 0.1 s of a 10,000-page check).
+    public static func check(
+        content: String, today: Day, workers: WorkerPool? = nil, freeing: Bool = true
+    ) async throws -> CheckOutcome {
         var cache = PageCache()
-        return try await assembleAndCheck(content: content, today: today, cache: &cache, workers: workers).outcome
+        let (site, outcome) = try await assembleAndCheck(
+            content: content, today: today, cache: &cache, workers: workers)
+        if !freeing { keepUntilExit((cache, site)) }
+        return outcome
     }
 
     public static func build(
-        content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil
+        content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil,
+        freeing: Bool = true
     ) async throws -> BuildOutcome {
         let templateSet = try TemplateSet(directory: templates)
         try OutputWriter.checkReplaceable(output)
@@ -42,9 +51,19 @@ public enum Pipeline {
         }
         let written = try await SiteRenderer.render(
             site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output)
+        if !freeing { keepUntilExit(site) }
         return BuildOutcome(
             check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
             fileCount: written)
+    }
+
+    /// Holds `value` for the rest of the process.
+    private static func keepUntilExit(_ value: Any) {
+        final class Kept {
+            let value: Any
+            init(_ value: Any) { self.value = value }
+        }
+        _ = Unmanaged.passRetained(Kept(value))
     }
 
     static func assembleAndCheck(content: String, today: Day) async throws -> (site: Site, outcome: CheckOutcome) {

@@ -19,7 +19,7 @@ struct Build: AsyncParsableCommand {
         do {
             outcome = try await Pipeline.build(
                 content: options.content, templates: options.templates, output: output, today: today,
-                workers: try options.workerPool())
+                workers: try options.workerPool(), freeing: false)
         } catch {
             throw fail(error)
         }

@@ -24,7 +24,8 @@ struct Check: AsyncParsableCommand {
         let outcome: CheckOutcome
         do {
             outcome = try await Pipeline.check(
-                content: options.content, today: try options.today(), workers: try options.workerPool())
+                content: options.content, today: try options.today(), workers: try options.workerPool(),
+                freeing: false)
         } catch let error as ValidationError {
             throw error
         } catch {
