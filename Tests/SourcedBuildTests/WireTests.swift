@@ -57,3 +57,23 @@ import Testing
                 [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], as: PageResult.self) == nil)
     }
 }
+
+/// A result shares its fields with its copies until one of them changes.
+@Suite struct PageResultTests {
+    @Test func aChangedCopyLeavesTheOriginalAsItWas() throws {
+        let original = try #require(try WireTests().exampleResults().first)
+        var copy = original
+        #expect(copy == original)
+        copy.diagnostics.append(
+            Diagnostic(file: copy.file, position: .init(line: 1, column: 1), rule: .renderLimit, message: "m"))
+        copy.markdown?.claims.removeAll()
+        copy.relativePath = "elsewhere.md"
+        #expect(copy != original)
+        #expect(original.diagnostics.count + 1 == copy.diagnostics.count)
+        #expect(original.relativePath != "elsewhere.md")
+        #expect(copy.relativePath == "elsewhere.md" && copy.markdown?.claims.isEmpty == true)
+        var again = copy
+        again.relativePath = original.relativePath
+        #expect(copy.relativePath == "elsewhere.md")
+    }
+}
