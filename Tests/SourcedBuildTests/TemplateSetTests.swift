@@ -59,6 +59,14 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         "markers": "\u{E000}h0&H\u{E001} {{title}} \u{E001}",
         "numbers": "{{count}} {{#on}}on{{/on}}",
     ]
+    /// The page made through skeletons equals the one Mustache alone makes.
+    func matchesMustache(
+        _ set: TemplateSet, _ template: String, _ context: [String: Any], layout: [String: Any] = [:]
+    ) -> Bool {
+        set.page(template, context, layout: layout, repeated: true)
+            == set.ordinaryPage(template, context, layout: layout)
+    }
+
     /// Templates whose every shape can have a skeleton.
     static let shaped: Set = ["plain", "sections", "dot", "indented", "numbers"]
 
@@ -84,9 +92,7 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         let set = try templateSet(Self.templates)
         for (i, context) in contexts(template.count).enumerated() {
             let layout: [String: Any] = ["n": i % 2]
-            #expect(
-                set.page(template, context, layout: layout, repeated: true)
-                    == set.ordinaryPage(template, context, layout: layout), "\(context)")
+            #expect(matchesMustache(set, template, context, layout: layout), "\(context)")
         }
         if Self.shaped.contains(template) { #expect(set.skeletons.kept > 4) }
     }
@@ -96,9 +102,7 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         let set = try templateSet(Self.templates.merging(["dynamic": "{{>*title}}"]) { $1 })
         for title in ["none", "part", "plain", "none", "part"] {
             let context: [String: Any] = ["title": title, "body": "b"]
-            #expect(
-                set.page("dynamic", context, layout: [:], repeated: true)
-                    == set.ordinaryPage("dynamic", context, layout: [:]))
+            #expect(matchesMustache(set, "dynamic", context))
         }
         #expect(set.skeletons.kept == 0)
     }
@@ -124,9 +128,7 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
                 "title": "T\(n)", "body": "b", "summary": "s",
                 "unnamed": (0..<n).map { ["text": "h\($0)"] }, "on-off": n % 2 == 0,
             ]
-            #expect(
-                set.page("plain", context, layout: [:], repeated: true)
-                    == set.ordinaryPage("plain", context, layout: [:]))
+            #expect(matchesMustache(set, "plain", context))
         }
         // The page template's shape twice ("on-off" is not a plain word, so it counts), and
         // the layout's.
@@ -140,9 +142,7 @@ func templateSet(_ overrides: [String: String]) throws -> TemplateSet {
         #expect(first == "<div>\n  one\n  \n  1\n</div>")
         #expect(set.skeletons.kept == 2)
         let context: [String: Any] = ["body": "two\nlines\n", "title": "2"]
-        #expect(
-            set.page("indented", context, layout: [:], repeated: true)
-                == set.ordinaryPage("indented", context, layout: [:]))
+        #expect(matchesMustache(set, "indented", context))
     }
 
     /// A skeleton is kept only after it has made its first page exactly as Mustache did. Here

@@ -91,26 +91,10 @@ struct TempSite {
     }
 }
 
-/// Everything up to end of file. Plain `read`, retried on EINTR: Foundation's
-/// `readDataToEndOfFile` stops the whole test process with a fatal error when a signal (a
-/// child's SIGCHLD, with tests starting processes side by side) interrupts it.
-func readToEnd(_ descriptor: Int32) -> [UInt8] {
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-        if n > 0 {
-            bytes += buffer[..<n]
-        } else if n < 0 && errno == EINTR {
-            continue
-        } else {
-            return bytes
-        }
-    }
-}
-
-/// One chunk of what is available (at least a byte), or nothing at end of file; retried on
-/// EINTR like `readToEnd`.
+/// One chunk of what is available (at least a byte), or nothing at end of file. Plain `read`,
+/// retried on EINTR: Foundation's `readDataToEndOfFile` and `availableData` stop the whole test
+/// process with a fatal error when a signal (a child's SIGCHLD, with tests starting processes
+/// side by side) interrupts them.
 func readChunk(_ descriptor: Int32) -> [UInt8] {
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while true {
@@ -118,6 +102,13 @@ func readChunk(_ descriptor: Int32) -> [UInt8] {
         if n < 0 && errno == EINTR { continue }
         return n > 0 ? Array(buffer[..<n]) : []
     }
+}
+
+/// Everything up to end of file, chunk by chunk.
+func readToEnd(_ descriptor: Int32) -> [UInt8] {
+    var bytes: [UInt8] = []
+    while case let chunk = readChunk(descriptor), !chunk.isEmpty { bytes += chunk }
+    return bytes
 }
 
 /// The `sourced` executable SwiftPM built beside this test bundle.
