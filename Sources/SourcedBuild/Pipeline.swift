@@ -24,26 +24,30 @@ public enum Pipeline {
     /// `freeing: false` is for a process that exits once the command is done: what the run
     /// made is then left for the exit to drop at once instead of freed object by object (about
     /// 0.1 s of a 10,000-page check).
+    ///
+    /// With a `store`, pages unchanged since the run that last saved it are not parsed again;
+    /// the caller saves it afterwards if it may write.
     public static func check(
-        content: String, today: Day, workers: WorkerPool? = nil, freeing: Bool = true
+        content: String, today: Day, workers: WorkerPool? = nil, store: ResultStore? = nil, freeing: Bool = true
     ) async throws -> CheckOutcome {
         var cache = PageCache()
         let (site, outcome) = try await assembleAndCheck(
-            content: content, today: today, cache: &cache, workers: workers)
+            content: content, today: today, cache: &cache, workers: workers, store: store)
         if !freeing { keepUntilExit((cache, site)) }
         return outcome
     }
 
     public static func build(
         content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil,
-        freeing: Bool = true
+        store: ResultStore? = nil, freeing: Bool = true
     ) async throws -> BuildOutcome {
         let templateSet = try TemplateSet(directory: templates)
         try OutputWriter.checkReplaceable(output)
         // The cache (every page's source bytes among it) goes before rendering starts.
         let (site, outcome) = try await {
             var cache = PageCache()
-            return try await assembleAndCheck(content: content, today: today, cache: &cache, workers: workers)
+            return try await assembleAndCheck(
+                content: content, today: today, cache: &cache, workers: workers, store: store)
         }()
         let published = site.pages.count(where: \.isPublished)
         guard outcome.diagnostics.errorCount == 0 else {
@@ -72,8 +76,10 @@ public enum Pipeline {
     }
 
     static func assembleAndCheck(
-        content: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil, workers: WorkerPool? = nil
+        content: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil, workers: WorkerPool? = nil,
+        store: ResultStore? = nil
     ) async throws -> (site: Site, outcome: CheckOutcome) {
+        store?.startLoading()
         var updated: ContentTree?
         if let changed, let previous = cache.tree, previous.directory == content {
             updated = try ContentLoader.update(previous.tree, directory: content, changed: changed, files: &cache.files)
@@ -87,7 +93,11 @@ public enum Pipeline {
             known ?? BibliographyDecoder.decode(file)
         }
         let results = await cache.results(for: tree.pages, settings: settings) { stale in
-            await parsePages(stale, settings: settings, workers: workers)
+            guard let store else { return await parsePages(stale, settings: settings, workers: workers) }
+            // The store keeps what it is given: every page, as a fresh in-memory cache passes.
+            return await store.results(for: stale, settings: settings) {
+                await parsePages($0, settings: settings, workers: workers)
+            }
         }
         let decoded = await decoding.value
         cache.remember(bibliography: tree.bibliography, decoded)

@@ -8,6 +8,7 @@ struct Build: AsyncParsableCommand {
         abstract: "Check the content, then render the whole site into the output folder.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Option(help: "Folder to write the site to; replaced as a whole at the end of a successful build.")
     var output = "Public"
@@ -16,13 +17,15 @@ struct Build: AsyncParsableCommand {
         let today = try options.today()
         let start = ContinuousClock.now
         let outcome: BuildOutcome
+        let store = cacheOptions.store(content: options.content)
         do {
             outcome = try await Pipeline.build(
                 content: options.content, templates: options.templates, output: output, today: today,
-                workers: try options.workerPool(), freeing: false)
+                workers: try options.workerPool(), store: store, freeing: false)
         } catch {
             throw fail(error)
         }
+        CacheOptions.save(store)
         let diagnostics = outcome.check.diagnostics
         for diagnostic in diagnostics {
             FileHandle.standardError.write(Data((DiagnosticReport.line(diagnostic) + "\n").utf8))

@@ -10,6 +10,7 @@ struct Check: AsyncParsableCommand {
         abstract: "Check the content and report every problem; writes nothing.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Option(help: "Report format: text, json, github or sarif.")
     var format: DiagnosticFormat = .text
@@ -22,10 +23,11 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let outcome: CheckOutcome
+        let store = cacheOptions.store(content: options.content)
         do {
             outcome = try await Pipeline.check(
                 content: options.content, today: try options.today(), workers: try options.workerPool(),
-                freeing: false)
+                store: store, freeing: false)
         } catch let error as ValidationError {
             throw error
         } catch {
@@ -37,6 +39,8 @@ struct Check: AsyncParsableCommand {
             diagnostics = diagnostics.filter { wanted.contains(Pipeline.normalisedPath($0.file)) }
         }
         print(DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format), terminator: "")
+        // check writes nothing unless told where (SPEC §5).
+        if cacheOptions.cache != nil { CacheOptions.save(store) }
         if diagnostics.errorCount > 0 || (strict && diagnostics.warningCount > 0) {
             throw ExitCode(1)
         }

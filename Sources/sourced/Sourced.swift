@@ -91,6 +91,35 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+/// Where `build` and `check` keep page results between runs.
+struct CacheOptions: ParsableArguments {
+    @Option(
+        help: """
+            Folder of the page-result cache (default: .sourced-cache beside the content folder). \
+            build updates it; check reads it, and updates it only when this option is given.
+            """)
+    var cache: String?
+
+    @Flag(help: "Parse every page afresh: neither read nor write the cache.")
+    var noCache = false
+
+    /// The store to use for content in `content`, if any.
+    func store(content: String) -> ResultStore? {
+        guard !noCache else { return nil }
+        return ResultStore(
+            directory: cache ?? ResultStore.defaultDirectory(content: content), program: ResultStore.currentProgram())
+    }
+
+    /// Saves `store`; a cache that cannot be written costs the next run time, not this one's result.
+    static func save(_ store: ResultStore?) {
+        do {
+            try store?.save()
+        } catch {
+            FileHandle.standardError.write(Data("sourced: warning: \(error)\n".utf8))
+        }
+    }
+}
+
 /// Prints a one-line failure that is not the content's fault and exits with status 2.
 func fail(_ error: Error) -> ExitCode {
     FileHandle.standardError.write(Data("sourced: error: \(error)\n".utf8))

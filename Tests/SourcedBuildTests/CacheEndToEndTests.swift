@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+/// The page-result cache as users meet it: `build` keeps it beside the content folder, `check`
+/// reads it and writes it only when told where, and a run that uses it reports and writes
+/// exactly what a run without it does.
+@Suite struct CacheEndToEndTests {
+    func site() throws -> TempSite {
+        try TempSite([
+            "Content/site.yaml": "title: Test KB\nbase_url: https://kb.example.org/\n",
+            "Content/bibliography.yaml": BuildEndToEndTests.bibliography,
+            "Content/topics/a.md": page(title: "Topic A", body: "Claim [@shared]. See [B](b.md).\n"),
+            "Content/topics/b.md": page(title: "Topic B", body: "Treat [@shared].\n"),
+            // A warning, so that cached diagnostics are compared too.
+            "Content/topics/c.md": page(title: "Topic C", extra: "colour: blue\n", body: "Claim [@shared].\n"),
+        ])
+    }
+
+    func build(_ site: TempSite, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+        try site.run(["build", "--templates", templatesPath, "--date", "2026-11-01"] + extra)
+    }
+
+    func check(_ site: TempSite, _ extra: [String] = []) throws -> (status: Int32, stdout: String, stderr: String) {
+        try site.run(["check", "--format", "json", "--date", "2026-11-01"] + extra)
+    }
+
+    @Test func buildKeepsResultsThatTheNextBuildUses() throws {
+        let site = try site()
+        let first = try build(site)
+        #expect(first.status == 0)
+        #expect(site.exists(".sourced-cache/pages.bin"))
+        #expect(site.read(".sourced-cache/.gitignore") == "*\n")
+        let built = try site.snapshot("Public")
+
+        // Unchanged content: the same site from the cache.
+        #expect(try build(site).stderr == first.stderr)
+        #expect(try site.snapshot("Public") == built)
+
+        // An edit shows, and the result equals a build that never saw a cache.
+        try site.write("Content/topics/b.md", page(title: "Topic B, edited", body: "Treat [@shared] early.\n"))
+        let edited = try build(site)
+        #expect(edited.status == 0)
+        #expect(site.read("Public/topics/b/index.html")?.contains("Topic B, edited") == true)
+        let uncached = try build(site, ["--no-cache", "--output", "Uncached"])
+        #expect(uncached.stderr == edited.stderr)
+        #expect(try site.snapshot("Uncached") == site.snapshot("Public"))
+    }
+
+    @Test func checkReadsTheCacheButWritesOnlyWhereTold() throws {
+        let site = try site()
+        let plain = try check(site)
+        #expect(plain.status == 0)
+        #expect(plain.stdout.contains("unknown key 'colour'"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root.path) == ["Content"])
+
+        // Told where, it writes there; then it reports from the cache what it reported without.
+        #expect(try check(site, ["--cache", "Cache"]).stdout == plain.stdout)
+        #expect(site.exists("Cache/pages.bin"))
+        let cache = try #require(FileManager.default.contents(atPath: site.root.path + "/Cache/pages.bin"))
+        #expect(try check(site, ["--cache", "Cache"]).stdout == plain.stdout)
+
+        // A build's cache is read by a later check, which leaves it as it was.
+        #expect(try build(site, ["--cache", "Cache"]).status == 0)
+        #expect(FileManager.default.contents(atPath: site.root.path + "/Cache/pages.bin") == cache)
+        try site.write("Content/topics/a.md", page(title: "Topic A", body: "Claim [@missing].\n"))
+        let broken = try check(site, ["--cache", "Cache"])
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("unknown-citation"))
+        #expect(try check(site, ["--no-cache"]).stdout == broken.stdout)
+        #expect(!site.exists(".sourced-cache"))
+    }
+
+    @Test func noCacheNeitherReadsNorWrites() throws {
+        let site = try site()
+        #expect(try build(site).status == 0)
+        let cache = try #require(site.read(".sourced-cache/pages.bin"))
+        // A cache from elsewhere in the right place: --no-cache must not read it.
+        try site.write(".sourced-cache/pages.bin", "not a cache")
+        #expect(try build(site, ["--no-cache"]).status == 0)
+        #expect(site.read(".sourced-cache/pages.bin") == "not a cache")
+        #expect(cache != "not a cache")
+    }
+
+    @Test func aDamagedCacheIsRebuilt() throws {
+        let site = try site()
+        #expect(try build(site).status == 0)
+        let built = try site.snapshot("Public")
+        try site.write(".sourced-cache/pages.bin", "not a cache")
+        #expect(try build(site).status == 0)
+        #expect(try site.snapshot("Public") == built)
+        #expect(site.read(".sourced-cache/pages.bin") != "not a cache")
+    }
+
+    @Test func aCacheThatCannotBeWrittenIsAWarning() throws {
+        let site = try site()
+        let result = try build(site, ["--cache", "Content/site.yaml/cache"])
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("sourced: warning: ") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("Content/site.yaml/cache") == true)
+        #expect(site.exists("Public/topics/a/index.html"))
+    }
+}
