@@ -75,15 +75,16 @@ extension Pipeline {
     /// that `build` would leave out carry an "unpublished" notice. Never writes to disk.
     ///
     /// `changed`, when known, names the paths that changed since the last build with this
-    /// cache (from a file watcher); only those are looked at again.
+    /// cache (from a file watcher); only those are looked at again. A `store` serves the pages
+    /// `cache` does not hold (the first build's); it is read, never saved here.
     public static func preview(
         content: String, templates: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil,
-        workers: WorkerPool? = nil
+        workers: WorkerPool? = nil, store: ResultStore? = nil
     ) async -> SiteSnapshot {
         do {
             let templateSet = try cache.templates(templates)
             let (site, outcome) = try await assembleAndCheck(
-                content: content, today: today, cache: &cache, changed: changed, workers: workers)
+                content: content, today: today, cache: &cache, changed: changed, workers: workers, store: store)
             let outputs = try SiteOutputs(
                 site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
                 includeUnpublished: true)

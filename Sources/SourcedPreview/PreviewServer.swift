@@ -17,12 +17,15 @@ public enum PreviewServer {
         public var pollInterval: Duration
         /// Worker processes for the per-page work, so a hostile page cannot stop the server.
         public var workers: WorkerPool?
+        /// A page-result cache (`ResultStore`) the first build reads from; the server never writes it.
+        public var cacheDirectory: String?
 
         public init(
             content: String, templates: String, host: String, port: Int, today: @escaping @Sendable () -> Day,
-            pollInterval: Duration = .milliseconds(250), workers: WorkerPool? = nil
+            pollInterval: Duration = .milliseconds(250), workers: WorkerPool? = nil, cacheDirectory: String? = nil
         ) {
             self.workers = workers
+            self.cacheDirectory = cacheDirectory
             self.content = content
             self.templates = templates
             self.host = host
@@ -35,10 +38,11 @@ public enum PreviewServer {
     /// Builds, serves and rebuilds on every change until cancelled.
     public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
         var cache = PageCache()
+        let store = options.cacheDirectory.map { ResultStore(directory: $0, program: ResultStore.currentProgram()) }
         let state = PreviewState(
             await Pipeline.preview(
                 content: options.content, templates: options.templates, today: options.today(), cache: &cache,
-                workers: options.workers))
+                workers: options.workers, store: store))
         await report(state, log: log, elapsed: nil)
         let app = application(state: state, host: options.host, port: options.port) { port in
             log("Serving http://\(options.host):\(port)/ — every review status shown; Ctrl-C stops")

@@ -8,6 +8,7 @@ struct Serve: AsyncParsableCommand {
         abstract: "Build the site in memory and serve a live preview with every review status shown.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Option(help: "Address to listen on; loopback unless you say otherwise.")
     var host = "127.0.0.1"
@@ -26,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         }
         let serverOptions = PreviewServer.Options(
             content: options.content, templates: options.templates, host: host, port: port, today: today,
-            workers: try options.workerPool())
+            workers: try options.workerPool(), cacheDirectory: cacheOptions.directory(content: options.content))
         do {
             try await PreviewServer.run(serverOptions) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))

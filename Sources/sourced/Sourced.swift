@@ -96,18 +96,22 @@ struct CacheOptions: ParsableArguments {
     @Option(
         help: """
             Folder of the page-result cache (default: .sourced-cache beside the content folder). \
-            build updates it; check reads it, and updates it only when this option is given.
+            build updates it; check and serve read it, and check updates it only when this \
+            option is given.
             """)
     var cache: String?
 
     @Flag(help: "Parse every page afresh: neither read nor write the cache.")
     var noCache = false
 
+    /// The cache folder for content in `content`; nil with `--no-cache`.
+    func directory(content: String) -> String? {
+        noCache ? nil : cache ?? ResultStore.defaultDirectory(content: content)
+    }
+
     /// The store to use for content in `content`, if any.
     func store(content: String) -> ResultStore? {
-        guard !noCache else { return nil }
-        return ResultStore(
-            directory: cache ?? ResultStore.defaultDirectory(content: content), program: ResultStore.currentProgram())
+        directory(content: content).map { ResultStore(directory: $0, program: ResultStore.currentProgram()) }
     }
 
     /// Saves `store`; a cache that cannot be written costs the next run time, not this one's result.

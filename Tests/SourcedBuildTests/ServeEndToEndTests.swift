@@ -81,6 +81,30 @@ import Testing
         #expect(process.isRunning)
     }
 
+    /// The first build may take pages from the cache `build` left; a page edited since shows as
+    /// edited, and the server never writes the cache.
+    @Test func theCacheNeverHidesAnEditAndIsNeverWritten() async throws {
+        func topic(_ text: String) -> String {
+            "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - id: r\n    title: R\n---\n\n\(text) [@r].\n"
+        }
+        let site = try TempSite([
+            "Content/site.yaml": "title: Live\n",
+            "Content/a.md": topic("First text"),
+            "Content/b.md": topic("Other text"),
+        ])
+        #expect(try site.run(["build", "--templates", templatesPath, "--date", "2026-11-01"]).status == 0)
+        let cache = try #require(site.read(".sourced-cache/pages.bin"))
+        try site.write("Content/a.md", topic("Edited text"))
+
+        let (process, base) = try startServer(in: site)
+        defer { process.terminate() }
+        #expect(try await waitFor(base + "/topics/a/") { $0.contains("Edited text") } != nil)
+        #expect(try await waitFor(base + "/topics/b/") { $0.contains("Other text") } != nil)
+        try site.write("Content/b.md", topic("Other text, edited"))
+        #expect(try await waitFor(base + "/topics/b/") { $0.contains("Other text, edited") } != nil)
+        #expect(site.read(".sourced-cache/pages.bin") == cache)
+    }
+
     @Test func editingByRenameUpdatesThePreview() async throws {
         let site = try TempSite([
             "Content/site.yaml": "title: Live\n",
