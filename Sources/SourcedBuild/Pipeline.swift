@@ -6,6 +6,8 @@ public struct CheckOutcome: Sendable {
     /// Sorted by file, line, column.
     public var diagnostics: [Diagnostic]
     public var pageCount: Int
+    /// Why the page cache could not be saved, if it could not.
+    public var cacheProblem: String? = nil
 }
 
 /// What a build did.
@@ -25,8 +27,8 @@ public enum Pipeline {
     /// made is then left for the exit to drop at once instead of freed object by object (about
     /// 0.1 s of a 10,000-page check).
     ///
-    /// With a `store`, pages unchanged since the run that last saved it are not parsed again;
-    /// the caller saves it afterwards if it may write.
+    /// With a `store`, pages unchanged since the run that last saved it are not parsed again,
+    /// and the store is saved (if it writes) as soon as every page has its result.
     public static func check(
         content: String, today: Day, workers: WorkerPool? = nil, store: ResultStore? = nil, freeing: Bool = true
     ) async throws -> CheckOutcome {
@@ -99,6 +101,8 @@ public enum Pipeline {
                 await parsePages($0, settings: settings, workers: workers)
             }
         }
+        // Before the rendering, which is when a build uses the most memory.
+        let cacheProblem = store?.saveIfWritable()
         let decoded = await decoding.value
         cache.remember(bibliography: tree.bibliography, decoded)
         let (bibliography, bibliographyDiagnostics) = decoded
@@ -108,7 +112,8 @@ public enum Pipeline {
         var diagnostics = settingsDiagnostics + bibliographyDiagnostics
         diagnostics += results.flatMap(\.diagnostics)
         diagnostics += SiteChecks.run(site, cache: &cache.checks)
-        let outcome = CheckOutcome(diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count)
+        let outcome = CheckOutcome(
+            diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count, cacheProblem: cacheProblem)
         return (site, outcome)
     }
 

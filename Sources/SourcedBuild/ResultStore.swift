@@ -14,31 +14,54 @@ import SourcedCore
 /// `program`, and an entry is used only while its page's SHA-256 is the same. Anything
 /// unexpected in the file (another format, a truncated write, another program) makes the store
 /// start empty: a cache can make a run faster, never different.
+///
+/// The file is a run of segments, each frame as `WorkerProtocol` frames them: a `Header`, its
+/// entries, then the SHA-256 of those frames. The first segment holds every page; a run that
+/// only re-parsed some pages appends a segment of just those (a later entry for a page wins),
+/// so saving after an edit costs its pages, not the site. Each header names the checksum of the
+/// segment before it, so a segment appended to another version of the file, or cut short,
+/// spoils the file as a whole. When the file holds many superseded entries, or a page went,
+/// it is written afresh, to a new file renamed over the old one.
 public final class ResultStore {
     /// The cache file, inside the cache folder.
     public let file: String
     /// The code a result came from: entries written by another build of `sourced` are dropped.
     let program: String
+    /// Whether the run may write the file (`check` and `serve` write nothing unless asked).
+    public let writes: Bool
     private var settings: SiteSettings?
     private var entries: [String: Entry] = [:]
-    /// False while the file on disk already holds exactly `entries`.
-    private var changed = false
+    /// The file as this store last read or wrote it; nil when it must be written afresh.
+    private var onDisk: OnDisk?
+    /// Pages parsed by this run and kept, not yet in the file.
+    private var added: [String] = []
     /// The file as read, once reading has started.
     private var loading: Task<Loaded?, Never>?
     private var loaded = false
 
+    struct OnDisk: Sendable {
+        /// Entry frames in the file, superseded ones included.
+        var frames: Int
+        var size: Int
+        /// The last segment's checksum.
+        var checksum: String
+    }
+
     struct Loaded: Sendable {
         var settings: SiteSettings
         var entries: [String: Entry]
+        var onDisk: OnDisk
     }
 
-    /// The first frame of the file.
+    /// The first frame of each segment.
     struct Header: WireCodable, Equatable {
         var magic = ResultStore.magic
         var formatVersion = ResultStore.formatVersion
         var program: String
         var settings: SiteSettings
         var count: Int
+        /// The checksum of the segment before; empty for the first.
+        var previous: String
 
         func write(to wire: inout WireWriter) {
             wire.write(magic)
@@ -46,12 +69,14 @@ public final class ResultStore {
             wire.write(program)
             wire.write(settings)
             wire.write(count)
+            wire.write(previous)
         }
 
-        init(program: String, settings: SiteSettings, count: Int) {
+        init(program: String, settings: SiteSettings, count: Int, previous: String) {
             self.program = program
             self.settings = settings
             self.count = count
+            self.previous = previous
         }
 
         init(from wire: inout WireReader) throws(WireError) {
@@ -60,6 +85,7 @@ public final class ResultStore {
             program = try wire.read()
             settings = try wire.read()
             count = try wire.read()
+            previous = try wire.read()
         }
     }
 
@@ -93,13 +119,14 @@ public final class ResultStore {
     static let magic = "sourced page results"
     /// Raised when the file's layout changes (the wire form of the values inside is pinned by
     /// `program`).
-    static let formatVersion = 1
+    static let formatVersion = 2
     static let fileName = "pages.bin"
 
     /// A store in `directory`, for results made by `program`.
-    public init(directory: String, program: String) {
+    public init(directory: String, program: String, writes: Bool = true) {
         self.file = (directory as NSString).appendingPathComponent(Self.fileName)
         self.program = program
+        self.writes = writes
     }
 
     /// The default cache folder: `.sourced-cache` beside the content folder (in a project laid
@@ -133,15 +160,14 @@ public final class ResultStore {
         if !loaded {
             loaded = true
             startLoading()
-            let kept = await loading?.value
-            if let kept, kept.settings == settings {
-                self.settings = kept.settings
-                entries = kept.entries
+            let file = await loading?.value
+            loading = nil
+            if let file, file.settings == settings {
+                (self.settings, entries, onDisk) = (file.settings, file.entries, file.onDisk)
             }
         }
         if self.settings != settings {
-            entries = [:]
-            changed = true
+            (entries, onDisk, added) = ([:], nil, [])
         }
         self.settings = settings
         let digests = files.map { Self.digest($0.bytes) }
@@ -159,6 +185,7 @@ public final class ResultStore {
                 stale.append(results.count - 1)
             }
         }
+        let reused = kept.count
         for (index, result) in zip(stale, await parse(stale.map { files[$0] })) {
             results[index] = result
             let file = files[index]
@@ -166,19 +193,55 @@ public final class ResultStore {
             if !result.diagnostics.contains(where: { $0.rule == .renderLimit }) {
                 kept[file.relativePath] = Entry(
                     relativePath: file.relativePath, path: file.path, digest: digests[index], result: result)
+                added.append(file.relativePath)
             }
         }
-        changed = changed || !stale.isEmpty || kept.count != entries.count
+        // Every entry not reused went: its page was edited, removed or hit a limit. Only the
+        // first goes by appending.
+        if entries.count - reused > added.count { onDisk = nil }
         entries = kept
         return results.map { $0! }
     }
 
-    /// Writes the store if this run changed it, one frame per page (as `WorkerProtocol` frames
-    /// them) so that neither writing nor reading holds the whole file in memory. It goes to a new
-    /// file renamed over the old one, so a reader never sees half a file.
+    /// Saves if this store writes; why it could not, if it could not. A cache that cannot be
+    /// written costs the next run time, never this one its result.
+    func saveIfWritable() -> String? {
+        guard writes else { return nil }
+        do {
+            try save()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Writes what this run changed: a segment of the pages it parsed, or, when the file holds
+    /// too much that is superseded or lost a page (or was never read), the whole store afresh.
     public func save() throws {
-        guard changed, let settings else { return }
+        guard let settings else { return }
         let directory = (file as NSString).deletingLastPathComponent
+        if var onDisk, onDisk.frames + added.count <= entries.count + max(16, entries.count / 8) {
+            guard !added.isEmpty else { return }
+            let descriptor = open(file, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+            var info = stat()
+            // The file as last read, still: append to it. Otherwise write it afresh below.
+            if descriptor >= 0, fstat(descriptor, &info) == 0, Int(info.st_size) == onDisk.size {
+                let segment = Self.writeSegment(
+                    descriptor,
+                    Header(program: program, settings: settings, count: added.count, previous: onDisk.checksum),
+                    added.map { entries[$0]! })
+                let problem = errno
+                close(descriptor)
+                guard let segment else { throw StoreError(file: file, errno: problem) }
+                onDisk.frames += added.count
+                onDisk.size += segment.size
+                onDisk.checksum = segment.checksum
+                self.onDisk = onDisk
+                added = []
+                return
+            }
+            if descriptor >= 0 { close(descriptor) }
+        }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // Like `.Public.sourced-spare`: Git leaves the folder out without anyone listing it.
         let ignore = (directory as NSString).appendingPathComponent(".gitignore")
@@ -191,23 +254,46 @@ public final class ResultStore {
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StoreError(file: temporary, errno: errno) }
-        var checksum = SHA256()
-        func write(_ frame: [UInt8]) -> Bool {
-            checksum.update(data: frame)
-            return WorkerProtocol.writeFrames(descriptor, frame)
-        }
-        var written = write(WorkerProtocol.encode(Header(program: program, settings: settings, count: entries.count)))
-        for key in entries.keys.sorted() where written {
-            written = write(WorkerProtocol.encode(entries[key]!))
-        }
-        written = written && WorkerProtocol.writeFrames(descriptor, Array(checksum.finalize()))
-        let problem = written ? nil : errno
-        guard close(descriptor) == 0, problem == nil, rename(temporary, file) == 0 else {
+        let segment = Self.writeSegment(
+            descriptor, Header(program: program, settings: settings, count: entries.count, previous: ""),
+            entries.keys.sorted().map { entries[$0]! })
+        let problem = segment == nil ? errno : nil
+        guard close(descriptor) == 0, problem == nil, let segment, rename(temporary, file) == 0 else {
             let error = StoreError(file: file, errno: problem ?? errno)
             unlink(temporary)
             throw error
         }
-        changed = false
+        onDisk = OnDisk(frames: entries.count, size: segment.size, checksum: segment.checksum)
+        added = []
+    }
+
+    /// Writes a segment, a megabyte at a time (so a segment of a few pages goes in one `write`,
+    /// and a whole store never sits in memory encoded); its size and checksum, nil on failure.
+    private static func writeSegment(_ descriptor: Int32, _ header: Header, _ entries: [Entry]) -> (
+        size: Int, checksum: String
+    )? {
+        var checksum = SHA256()
+        var buffer: [UInt8] = []
+        var size = 0
+        func flush() -> Bool {
+            defer {
+                size += buffer.count
+                buffer.removeAll(keepingCapacity: true)
+            }
+            return WorkerProtocol.writeAll(descriptor, buffer)
+        }
+        func add(_ frame: [UInt8]) -> Bool {
+            checksum.update(data: frame)
+            WorkerProtocol.appendFrame(frame, to: &buffer)
+            return buffer.count < 1 << 20 || flush()
+        }
+        guard add(WorkerProtocol.encode(header)) else { return nil }
+        for entry in entries {
+            guard add(WorkerProtocol.encode(entry)) else { return nil }
+        }
+        let digest = Fingerprint.hex(checksum.finalize())
+        WorkerProtocol.appendFrame(Array(digest.utf8), to: &buffer)
+        return flush() ? (size, digest) : nil
     }
 
     /// What `file` holds, if it is a whole store of results made by `program`.
@@ -215,28 +301,44 @@ public final class ResultStore {
         let descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var checksum = SHA256()
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        var size = 0
         func nextFrame() -> [UInt8]? {
             let frame = WorkerProtocol.readFrame(descriptor)
-            if let frame { checksum.update(data: frame) }
+            size += frame.map { 4 + $0.count } ?? 0
             return frame
         }
-        guard let frame = nextFrame(), let header = WorkerProtocol.decode(frame, as: Header.self),
-            header == Header(program: program, settings: header.settings, count: header.count)
-        else { return nil }
         var entries: [String: Entry] = [:]
-        entries.reserveCapacity(min(max(header.count, 0), 1 << 20))
-        for _ in 0..<max(header.count, 0) {
-            guard let frame = nextFrame(), let entry = WorkerProtocol.decode(frame, as: Entry.self) else { return nil }
-            entries[entry.relativePath] = entry
+        var settings: SiteSettings?
+        var frames = 0
+        var previous = ""
+        while size < Int(info.st_size) {
+            guard let frame = nextFrame(), let header = WorkerProtocol.decode(frame, as: Header.self),
+                header
+                    == Header(
+                        program: program, settings: settings ?? header.settings, count: header.count,
+                        previous: previous),
+                header.count >= 0
+            else { return nil }
+            settings = header.settings
+            var checksum = SHA256()
+            checksum.update(data: frame)
+            for _ in 0..<header.count {
+                guard let frame = nextFrame(), let entry = WorkerProtocol.decode(frame, as: Entry.self) else {
+                    return nil
+                }
+                checksum.update(data: frame)
+                entries[entry.relativePath] = entry
+            }
+            frames += header.count
+            previous = Fingerprint.hex(checksum.finalize())
+            guard nextFrame() == Array(previous.utf8) else { return nil }
         }
-        // The last frame is the SHA-256 of all before it: a changed byte anywhere drops the lot.
-        let expected = Array(checksum.finalize())
         var after: UInt8 = 0
-        guard WorkerProtocol.readFrame(descriptor) == expected, read(descriptor, &after, 1) == 0 else {
-            return nil
-        }
-        return Loaded(settings: header.settings, entries: entries)
+        guard let settings, size == Int(info.st_size), read(descriptor, &after, 1) == 0 else { return nil }
+        return Loaded(
+            settings: settings, entries: entries, onDisk: OnDisk(frames: frames, size: size, checksum: previous))
     }
 
     static func digest(_ bytes: [UInt8]) -> String {

@@ -17,7 +17,7 @@ struct Build: AsyncParsableCommand {
         let today = try options.today()
         let start = ContinuousClock.now
         let outcome: BuildOutcome
-        let store = cacheOptions.store(content: options.content)
+        let store = cacheOptions.store(content: options.content, writes: true)
         do {
             outcome = try await Pipeline.build(
                 content: options.content, templates: options.templates, output: output, today: today,
@@ -25,7 +25,7 @@ struct Build: AsyncParsableCommand {
         } catch {
             throw fail(error)
         }
-        CacheOptions.save(store)
+        warnIfUnsaved(outcome.check)
         let diagnostics = outcome.check.diagnostics
         for diagnostic in diagnostics {
             FileHandle.standardError.write(Data((DiagnosticReport.line(diagnostic) + "\n").utf8))

@@ -23,7 +23,8 @@ struct Check: AsyncParsableCommand {
 
     func run() async throws {
         let outcome: CheckOutcome
-        let store = cacheOptions.store(content: options.content)
+        // check writes nothing unless told where (SPEC §5).
+        let store = cacheOptions.store(content: options.content, writes: cacheOptions.cache != nil)
         do {
             outcome = try await Pipeline.check(
                 content: options.content, today: try options.today(), workers: try options.workerPool(),
@@ -39,8 +40,7 @@ struct Check: AsyncParsableCommand {
             diagnostics = diagnostics.filter { wanted.contains(Pipeline.normalisedPath($0.file)) }
         }
         print(DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format), terminator: "")
-        // check writes nothing unless told where (SPEC §5).
-        if cacheOptions.cache != nil { CacheOptions.save(store) }
+        warnIfUnsaved(outcome)
         if diagnostics.errorCount > 0 || (strict && diagnostics.warningCount > 0) {
             throw ExitCode(1)
         }

@@ -110,18 +110,17 @@ struct CacheOptions: ParsableArguments {
     }
 
     /// The store to use for content in `content`, if any.
-    func store(content: String) -> ResultStore? {
-        directory(content: content).map { ResultStore(directory: $0, program: ResultStore.currentProgram()) }
-    }
-
-    /// Saves `store`; a cache that cannot be written costs the next run time, not this one's result.
-    static func save(_ store: ResultStore?) {
-        do {
-            try store?.save()
-        } catch {
-            FileHandle.standardError.write(Data("sourced: warning: \(error)\n".utf8))
+    func store(content: String, writes: Bool) -> ResultStore? {
+        directory(content: content).map {
+            ResultStore(directory: $0, program: ResultStore.currentProgram(), writes: writes)
         }
     }
+}
+
+/// Prints the one-line warning for a cache that could not be saved, if there was one.
+func warnIfUnsaved(_ outcome: CheckOutcome) {
+    guard let problem = outcome.cacheProblem else { return }
+    FileHandle.standardError.write(Data("sourced: warning: \(problem)\n".utf8))
 }
 
 /// Prints a one-line failure that is not the content's fault and exits with status 2.

@@ -43,16 +43,76 @@ import Testing
         return store
     }
 
-    @Test func aLaterRunParsesOnlyTheEditedPage() async throws {
+    func edited(_ index: Int, _ files: [SourceFile]? = nil, _ text: String = "A sentence added later.") -> [SourceFile]
+    {
+        var files = files ?? pages
+        files[index].bytes += Array("\n\(text)\n".utf8)
+        return files
+    }
+
+    func fileNumber() throws -> Int? {
+        try FileManager.default.attributesOfItem(atPath: directory + "/pages.bin")[.systemFileNumber] as? Int
+    }
+
+    @Test func aLaterRunParsesOnlyTheEditedPageAndAppendsIt() async throws {
         _ = try await savedStore()
+        let before = try fileNumber()
+        let size = try #require(FileManager.default.contents(atPath: directory + "/pages.bin")).count
         #expect(pages.count >= 10)
-        var edited = pages
-        edited[3].bytes += Array("\nA sentence added later.\n".utf8)
+        let edited = edited(3)
         let store = ResultStore(directory: directory, program: "p1")
         let (results, parsed) = await run(store, edited)
         #expect(parsed == [edited[3].relativePath])
         #expect(results == fresh(edited))
         #expect(results[3] != fresh(pages)[3])
+        try store.save()
+
+        // The edit went on the end of the same file, and the next run finds it there.
+        #expect(try fileNumber() == before)
+        #expect(try #require(FileManager.default.contents(atPath: directory + "/pages.bin")).count > size)
+        let (again, none) = await run(ResultStore(directory: directory, program: "p1"), edited)
+        #expect(none.isEmpty)
+        #expect(again == fresh(edited))
+    }
+
+    @Test func manyEditsWriteTheFileAfresh() async throws {
+        _ = try await savedStore()
+        let first = try fileNumber()
+        let size = try #require(FileManager.default.contents(atPath: directory + "/pages.bin")).count
+        var files = pages
+        var numbers: Set<Int?> = []
+        // 12 pages allow 16 superseded entries before the file is written afresh.
+        for round in 0..<20 {
+            files = edited(round % files.count, files, "Edit \(round).")
+            let store = ResultStore(directory: directory, program: "p1")
+            #expect(await run(store, files).parsed == [files[round % files.count].relativePath])
+            try store.save()
+            numbers.insert(try fileNumber())
+        }
+        #expect(numbers.count == 2 && numbers.contains(first))
+        let compacted = try #require(FileManager.default.contents(atPath: directory + "/pages.bin")).count
+        #expect(compacted < size + 16 * 2_000)
+        let (results, parsed) = await run(ResultStore(directory: directory, program: "p1"), files)
+        #expect(parsed.isEmpty)
+        #expect(results == fresh(files))
+    }
+
+    @Test func aFileReplacedSinceItWasReadIsWrittenAfresh() async throws {
+        _ = try await savedStore()
+        let store = ResultStore(directory: directory, program: "p1")
+        _ = await run(store, edited(2))
+        // Another run writes the file in between (its own edit, a whole new file).
+        let other = ResultStore(directory: directory, program: "p1")
+        _ = await run(
+            other, pages,
+            settings: {
+                var s = settings; s.title = "Other"; return s
+            }())
+        try other.save()
+        try store.save()
+        let (results, parsed) = await run(ResultStore(directory: directory, program: "p1"), edited(2))
+        #expect(parsed.isEmpty)
+        #expect(results == fresh(edited(2)))
     }
 
     @Test func aRunThatChangedNothingLeavesTheFileAlone() async throws {
@@ -87,20 +147,29 @@ import Testing
         #expect(results == fresh(moved))
     }
 
-    /// Every single damaged byte, truncation or foreign file makes the store start empty.
-    @Test(arguments: [0.0, 0.000_01, 0.001, 0.25, 0.5, 0.75, 0.999, 1.0])
+    /// Every single damaged byte, truncation or foreign file makes the store start empty. The
+    /// file has two segments: the first run's and an appended edit.
+    @Test(arguments: [0.0, 0.000_01, 0.001, 0.25, 0.5, 0.75, 0.99, 0.999, 1.0])
     func aDamagedFileIsIgnored(_ at: Double) async throws {
         _ = try await savedStore()
         let file = directory + "/pages.bin"
+        let boundary = try #require(FileManager.default.contents(atPath: file)).count
+        let edited = edited(5)
+        let store = ResultStore(directory: directory, program: "p1")
+        _ = await run(store, edited)
+        try store.save()
         let original = try #require(FileManager.default.contents(atPath: file))
-        let offset = min(original.count - 1, Int(Double(original.count) * at))
+        #expect(original.count > boundary)
+        var offset = min(original.count - 1, Int(Double(original.count) * at))
+        // Cut at the end of the first segment, the file is the earlier one: whole, not damaged.
+        if offset == boundary { offset -= 1 }
         var flipped = original
         flipped[offset] ^= 0x20
         for damaged in [flipped, original.prefix(offset), original + Data([0]), Data("not a cache".utf8)] {
             try damaged.write(to: URL(fileURLWithPath: file))
-            let (results, parsed) = await run(ResultStore(directory: directory, program: "p1"), pages)
+            let (results, parsed) = await run(ResultStore(directory: directory, program: "p1"), edited)
             #expect(parsed.count == pages.count)
-            #expect(results == fresh(pages))
+            #expect(results == fresh(edited))
         }
     }
 

@@ -50,11 +50,19 @@ enum WorkerProtocol {
     static func writeFrames(_ descriptor: Int32, _ frames: [UInt8]...) -> Bool {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(frames.reduce(0) { $0 + 4 + $1.count })
-        for frame in frames {
-            let n = UInt32(frame.count)
-            bytes += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
-            bytes += frame
-        }
+        for frame in frames { appendFrame(frame, to: &bytes) }
+        return writeAll(descriptor, bytes)
+    }
+
+    /// Appends `frame` after its 4-byte length.
+    static func appendFrame(_ frame: [UInt8], to bytes: inout [UInt8]) {
+        let n = UInt32(frame.count)
+        bytes += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+        bytes += frame
+    }
+
+    /// Writes all of `bytes`; false when the descriptor takes no more.
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
