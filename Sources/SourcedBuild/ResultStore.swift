@@ -185,7 +185,6 @@ public final class ResultStore {
                 stale.append(results.count - 1)
             }
         }
-        let reused = kept.count
         for (index, result) in zip(stale, await parse(stale.map { files[$0] })) {
             results[index] = result
             let file = files[index]
@@ -196,9 +195,9 @@ public final class ResultStore {
                 added.append(file.relativePath)
             }
         }
-        // Every entry not reused went: its page was edited, removed or hit a limit. Only the
-        // first goes by appending.
-        if entries.count - reused > added.count { onDisk = nil }
+        // A page the file holds that is no longer kept (removed, or now over a limit) can only
+        // leave by writing the file afresh; an edited page is superseded by appending.
+        if entries.keys.contains(where: { kept[$0] == nil }) { onDisk = nil }
         entries = kept
         return results.map { $0! }
     }

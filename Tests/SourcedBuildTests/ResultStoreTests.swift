@@ -201,6 +201,18 @@ import Testing
         #expect(parsed == [pages[0].relativePath])
     }
 
+    @Test func aPageRemovedAsAnotherIsAddedIsForgotten() async throws {
+        let store = try await savedStore()
+        let added = SourceFile(
+            path: pages[1].path.replacingOccurrences(of: ".md", with: "-new.md"),
+            relativePath: pages[1].relativePath.replacingOccurrences(of: ".md", with: "-new.md"),
+            bytes: pages[1].bytes)
+        #expect(await run(store, Array(pages.dropFirst()) + [added]).parsed == [added.relativePath])
+        try store.save()
+        let (_, parsed) = await run(ResultStore(directory: directory, program: "p1"), pages)
+        #expect(parsed == [pages[0].relativePath])
+    }
+
     @Test func theDefaultFolderIsBesideTheContentFolder() {
         #expect(ResultStore.defaultDirectory(content: "Content") == "./.sourced-cache")
         #expect(ResultStore.defaultDirectory(content: "Content/") == "./.sourced-cache")
