@@ -304,7 +304,8 @@ public final class ResultStore {
         guard fstat(descriptor, &info) == 0 else { return nil }
         var size = 0
         func nextFrame() -> [UInt8]? {
-            let frame = WorkerProtocol.readFrame(descriptor)
+            // A damaged length must not make it allocate beyond what the file holds.
+            let frame = WorkerProtocol.readFrame(descriptor, limit: max(0, Int(info.st_size) - size - 4))
             size += frame.map { 4 + $0.count } ?? 0
             return frame
         }

@@ -56,6 +56,21 @@ import Testing
             WorkerProtocol.decode(
                 [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], as: PageResult.self) == nil)
     }
+
+    /// A frame longer than the reader allows is refused from its length alone; one within it
+    /// is read whole.
+    @Test func aFrameOverItsLimitIsRefused() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        #expect(WorkerProtocol.writeFrames(ends[1], Array(repeating: 7, count: 100), [1, 2, 3]))
+        close(ends[1])
+        #expect(WorkerProtocol.readFrame(ends[0], limit: 99) == nil)
+        // The refused frame's bytes are still in the pipe: skip them, then read the next frame.
+        var skipped = [UInt8](repeating: 0, count: 100)
+        #expect(read(ends[0], &skipped, 100) == 100)
+        #expect(WorkerProtocol.readFrame(ends[0], limit: 3) == [1, 2, 3])
+    }
 }
 
 /// A result shares its fields with its copies until one of them changes.

@@ -78,12 +78,13 @@ enum WorkerProtocol {
     }
 
     /// Reads one frame; nil at end of input (the other side is gone).
-    static func readFrame(_ descriptor: Int32) -> [UInt8]? {
+    /// A length beyond `limit` (by default more than any page or reply comes near) is a broken
+    /// stream, refused before anything is allocated for it.
+    static func readFrame(_ descriptor: Int32, limit: Int = 1 << 30) -> [UInt8]? {
         var header = [UInt8](repeating: 0, count: 4)
         guard readExactly(descriptor, into: &header) else { return nil }
         let n = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-        // No page or reply comes near this; a length beyond it is a broken stream.
-        guard n <= 1 << 30 else { return nil }
+        guard n <= limit else { return nil }
         var body = [UInt8](repeating: 0, count: n)
         return readExactly(descriptor, into: &body) ? body : nil
     }
