@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SourcedCore
+import SourcedMarkdown
 
 #if canImport(Glibc)
     import Glibc
@@ -25,8 +26,10 @@ import SourcedCore
 public final class ResultStore {
     /// The cache file, inside the cache folder.
     public let file: String
-    /// The code a result came from: entries written by another build of `sourced` are dropped.
-    let program: String
+    /// The code a result came from (`programIdentity` unless a test names one): entries made
+    /// by any other code are dropped. Worked out on the loading task.
+    private let givenProgram: String?
+    private var program = ""
     /// Whether the run may write the file (`check` and `serve` write nothing unless asked).
     public let writes: Bool
     private var settings: SiteSettings?
@@ -36,7 +39,7 @@ public final class ResultStore {
     /// Pages parsed by this run and kept, not yet in the file.
     private var added: [String] = []
     /// The file as read, once reading has started.
-    private var loading: Task<Loaded?, Never>?
+    private var loading: Task<Read, Never>?
     private var loaded = false
 
     struct OnDisk: Sendable {
@@ -51,6 +54,11 @@ public final class ResultStore {
         var settings: SiteSettings
         var entries: [String: Entry]
         var onDisk: OnDisk
+    }
+
+    struct Read: Sendable {
+        var program: String
+        var file: Loaded?
     }
 
     /// The first frame of each segment.
@@ -121,11 +129,12 @@ public final class ResultStore {
     /// `program`).
     static let formatVersion = 2
     static let fileName = "pages.bin"
+    static let programFileName = "program"
 
-    /// A store in `directory`, for results made by `program`.
-    public init(directory: String, program: String, writes: Bool = true) {
+    /// A store in `directory`, for results made by this executable (or by `program`).
+    public init(directory: String, program: String? = nil, writes: Bool = true) {
         self.file = (directory as NSString).appendingPathComponent(Self.fileName)
-        self.program = program
+        self.givenProgram = program
         self.writes = writes
     }
 
@@ -136,20 +145,74 @@ public final class ResultStore {
         return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".sourced-cache")
     }
 
-    /// This executable's identity: its device, inode, size and modification time, which change
-    /// whenever it is rebuilt or replaced.
-    public static func currentProgram() -> String {
+    /// What the results of this process depend on besides their inputs: the SHA-256 of its
+    /// executable and the cmark-gfm library's version. A hash of the contents, unlike the file's
+    /// inode and time, is the same for the same build on another machine, so a CI job that
+    /// restores the cache folder finds it valid. Hashing 60 MB takes about 30 ms, so the hash
+    /// is kept in the cache folder under the executable's device, inode, size and modification
+    /// time, and worked out again only when those change.
+    static func programIdentity(directory: String, writes: Bool) -> String {
+        let library = "cmark-gfm " + MarkdownRenderer.libraryVersion
         var info = stat()
-        guard stat("/proc/self/exe", &info) == 0 else { return "unknown-\(UUID())" }
-        return "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown \(UUID())" }
+        let identity = "\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        let memo = (directory as NSString).appendingPathComponent(programFileName)
+        if let text = try? String(contentsOfFile: memo, encoding: .utf8) {
+            let fields = text.split(separator: " ", maxSplits: 1)
+            if fields.count == 2, fields[0] == identity { return fields[1] + ", " + library }
+        }
+        guard let digest = digest(ofFile: "/proc/self/exe") else { return "unknown \(UUID())" }
+        let program = "sourced sha256:" + digest
+        if writes, (try? prepare(directory)) != nil {
+            // Written whole and renamed, so a reader never sees half of it; a failure only
+            // costs the next run the hash.
+            let temporary = "\(memo).\(getpid()).tmp"
+            if (try? "\(identity) \(program)".write(toFile: temporary, atomically: false, encoding: .utf8)) != nil {
+                if rename(temporary, memo) != 0 { unlink(temporary) }
+            }
+        }
+        return program + ", " + library
+    }
+
+    /// Makes the cache folder if need be, with a `.gitignore` of `*` (as `.Public.sourced-spare`
+    /// has): Git leaves it out without anyone listing it.
+    private static func prepare(_ directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let ignore = (directory as NSString).appendingPathComponent(".gitignore")
+        if !FileManager.default.fileExists(atPath: ignore) {
+            try Data("*\n".utf8).write(to: URL(fileURLWithPath: ignore))
+        }
+    }
+
+    private static func digest(ofFile path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var hash = SHA256()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
+            if n > 0 {
+                buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                return n == 0 ? Fingerprint.hex(hash.finalize()) : nil
+            }
+        }
     }
 
     /// Starts reading the file in the background, so that it is read while the content is.
     func startLoading() {
         guard loading == nil else { return }
         let file = file
-        let program = program
-        loading = Task.detached { ResultStore.load(file, program: program) }
+        let given = givenProgram
+        let writes = writes
+        loading = Task.detached {
+            let directory = (file as NSString).deletingLastPathComponent
+            let program = given ?? ResultStore.programIdentity(directory: directory, writes: writes)
+            return Read(program: program, file: ResultStore.load(file, program: program))
+        }
     }
 
     /// The results of `files`: the kept one for each unchanged page, the rest from `parse`,
@@ -160,9 +223,10 @@ public final class ResultStore {
         if !loaded {
             loaded = true
             startLoading()
-            let file = await loading?.value
+            let read = await loading?.value
             loading = nil
-            if let file, file.settings == settings {
+            program = read?.program ?? ""
+            if let file = read?.file, file.settings == settings {
                 (self.settings, entries, onDisk) = (file.settings, file.entries, file.onDisk)
             }
         }
@@ -218,7 +282,6 @@ public final class ResultStore {
     /// too much that is superseded or lost a page (or was never read), the whole store afresh.
     public func save() throws {
         guard let settings else { return }
-        let directory = (file as NSString).deletingLastPathComponent
         if var onDisk, onDisk.frames + added.count <= entries.count + max(16, entries.count / 8) {
             guard !added.isEmpty else { return }
             let descriptor = open(file, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
@@ -241,12 +304,7 @@ public final class ResultStore {
             }
             if descriptor >= 0 { close(descriptor) }
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        // Like `.Public.sourced-spare`: Git leaves the folder out without anyone listing it.
-        let ignore = (directory as NSString).appendingPathComponent(".gitignore")
-        if !FileManager.default.fileExists(atPath: ignore) {
-            try Data("*\n".utf8).write(to: URL(fileURLWithPath: ignore))
-        }
+        try Self.prepare((file as NSString).deletingLastPathComponent)
         let temporary = "\(file).\(getpid()).tmp"
         // Named by process, so two runs at once each write their own; one left by a killed run
         // whose number this process now has is removed first.

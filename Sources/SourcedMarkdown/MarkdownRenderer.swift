@@ -18,6 +18,10 @@ public enum MarkdownRenderer {
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
+    /// The version of the cmark-gfm library this process runs with (Debian's, linked
+    /// dynamically: an upgrade changes it without rebuilding `sourced`).
+    public static var libraryVersion: String { String(cString: cmark_version_string()) }
+
     /// Renders a page body.
     /// - Parameters:
     ///   - body: the Markdown after the front matter.

@@ -38,9 +38,7 @@ public enum PreviewServer {
     /// Builds, serves and rebuilds on every change until cancelled.
     public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
         var cache = PageCache()
-        let store = options.cacheDirectory.map {
-            ResultStore(directory: $0, program: ResultStore.currentProgram(), writes: false)
-        }
+        let store = options.cacheDirectory.map { ResultStore(directory: $0, writes: false) }
         let state = PreviewState(
             await Pipeline.preview(
                 content: options.content, templates: options.templates, today: options.today(), cache: &cache,

@@ -112,7 +112,7 @@ struct CacheOptions: ParsableArguments {
     /// The store to use for content in `content`, if any.
     func store(content: String, writes: Bool) -> ResultStore? {
         directory(content: content).map {
-            ResultStore(directory: $0, program: ResultStore.currentProgram(), writes: writes)
+            ResultStore(directory: $0, writes: writes)
         }
     }
 }

@@ -91,6 +91,39 @@ import Testing
         #expect(site.read(".sourced-cache/pages.bin") != "not a cache")
     }
 
+    /// The cache is tied to the executable's contents, not to the file: an identical copy
+    /// elsewhere (another checkout, a CI machine) uses it; a different build does not.
+    @Test func theCacheFollowsTheExecutablesContents() throws {
+        let site = try site()
+        #expect(try build(site).status == 0)
+        let cache = site.root.appendingPathComponent(".sourced-cache/pages.bin").path
+        func fileNumber() throws -> Int? {
+            try FileManager.default.attributesOfItem(atPath: cache)[.systemFileNumber] as? Int
+        }
+        let before = try fileNumber()
+        let saved = FileManager.default.contents(atPath: cache)
+        let copy = site.root.appendingPathComponent("bin/sourced")
+        try FileManager.default.createDirectory(
+            at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: try sourcedBinary(), to: copy)
+
+        // An identical copy finds every page: nothing to write.
+        let args = ["check", "--format", "json", "--date", "2026-11-01", "--cache", ".sourced-cache"]
+        let plain = try check(site)
+        #expect(try site.run(args, executable: copy).stdout == plain.stdout)
+        #expect(try fileNumber() == before)
+        #expect(FileManager.default.contents(atPath: cache) == saved)
+
+        // One byte more (past the end of the ELF image, so it still runs): another program,
+        // whose run parses every page and writes the file afresh.
+        let handle = try FileHandle(forWritingTo: copy)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        #expect(try site.run(args, executable: copy).stdout == plain.stdout)
+        #expect(try fileNumber() != before)
+    }
+
     @Test func aCacheThatCannotBeWrittenIsAWarning() throws {
         let site = try site()
         let result = try build(site, ["--cache", "Content/site.yaml/cache"])

@@ -56,12 +56,13 @@ struct TempSite {
         return files
     }
 
-    /// Runs the real `sourced` binary with this folder as the working directory.
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    /// Runs the real `sourced` binary (or a copy of it at `executable`) with this folder as the
+    /// working directory.
+    func run(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         let process = Process()
-        process.executableURL = try sourcedBinary()
+        process.executableURL = try executable ?? sourcedBinary()
         process.arguments = arguments
         process.currentDirectoryURL = root
         var env = ProcessInfo.processInfo.environment
