@@ -91,7 +91,7 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
-/// Where `build` and `check` keep page results between runs.
+/// Where `build`, `check` and `serve` find page results from earlier runs.
 struct CacheOptions: ParsableArguments {
     @Option(
         help: """
@@ -103,6 +103,10 @@ struct CacheOptions: ParsableArguments {
 
     @Flag(help: "Parse every page afresh: neither read nor write the cache.")
     var noCache = false
+
+    func validate() throws {
+        if noCache, cache != nil { throw ValidationError("--cache and --no-cache cannot be used together") }
+    }
 
     /// The cache folder for content in `content`; nil with `--no-cache`.
     func directory(content: String) -> String? {

@@ -72,6 +72,9 @@ import Testing
 
     @Test func noCacheNeitherReadsNorWrites() throws {
         let site = try site()
+        let both = try build(site, ["--no-cache", "--cache", "Cache"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("--cache and --no-cache cannot be used together"))
         #expect(try build(site).status == 0)
         let cache = try #require(site.read(".sourced-cache/pages.bin"))
         // A cache from elsewhere in the right place: --no-cache must not read it.
