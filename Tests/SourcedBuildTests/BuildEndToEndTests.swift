@@ -168,6 +168,30 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside.root.path + "/dir") == ["keep.txt"])
     }
 
+    /// A file in the spare that already holds what the build makes is kept as it is (its
+    /// modification time too); one that differs, even at the same length, is written again.
+    @Test func unchangedFilesInTheSpareAreKept() throws {
+        let site = try validSite()
+        #expect(try build(site).status == 0)
+        func modified(_ path: String) throws -> Date? {
+            try FileManager.default.attributesOfItem(atPath: site.root.path + "/" + path)[.modificationDate] as? Date
+        }
+        let first = try modified("Public/topics/b/index.html")
+        #expect(try build(site).status == 0)
+        // The spare is the first build's output: change one of its pages without changing its length.
+        let tampered = ".Public.sourced-spare/topics/a/index.html"
+        let original = try #require(site.read(tampered))
+        let altered = original.replacingOccurrences(of: "Topic A", with: "Topic Z")
+        #expect(altered != original && altered.utf8.count == original.utf8.count)
+        try site.write(tampered, altered)
+
+        #expect(try build(site).status == 0)
+        #expect(try modified("Public/topics/b/index.html") == first)
+        #expect(site.read("Public/topics/a/index.html") == original)
+        #expect(try build(site, ["--output", "Fresh"]).status == 0)
+        #expect(try site.snapshot("Public") == site.snapshot("Fresh"))
+    }
+
     @Test func hostileTextIsEscapedEverywhere() throws {
         let evil = "<script>alert(1)</script>"
         let site = try TempSite([

@@ -58,6 +58,25 @@ enum OutputWriter {
         }
     }
 
+    /// Whether `path` is a regular file (not a symlink) that holds exactly `bytes`.
+    private static func holds(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else {
+            return false
+        }
+        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 16))
+        var offset = 0
+        while offset < bytes.count {
+            let n = read(fd, &buffer, min(buffer.count, bytes.count - offset))
+            guard n > 0, memcmp(buffer, bytes.baseAddress! + offset, n) == 0 else { return false }
+            offset += n
+        }
+        return true
+    }
+
     /// Whether `path` is a folder itself, not a symlink to one.
     private static func isFolder(_ path: String) -> Bool {
         var status = stat()
@@ -145,9 +164,9 @@ enum OutputWriter {
         func write(_ file: OutputFile) throws {
             switch file.content {
             case .text(var text):
-                try writing(base + file.path) { write in try text.withUTF8 { try write($0) } }
+                try text.withUTF8 { try write($0, to: file.path) }
             case .bytes(let bytes):
-                try writing(base + file.path) { write in try bytes.withUnsafeBufferPointer { try write($0) } }
+                try bytes.withUnsafeBufferPointer { try write($0, to: file.path) }
             case .pieces(let pieces):
                 // Gathered into buffers of about 1 MiB.
                 try writing(base + file.path) { write in
@@ -166,6 +185,14 @@ enum OutputWriter {
                 if reused { removeEntry(base + file.path) }
                 try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
             }
+        }
+
+        /// Writes `bytes`, unless an earlier build left exactly them there: a file kept as it
+        /// was is cheaper than one rewritten, and keeps its modification time for tools that
+        /// sync the site by it.
+        private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws {
+            if reused, holds(base + path, bytes) { return }
+            try writing(base + path) { write in try write(bytes) }
         }
 
         /// Drops what was written; the output folder stays as it was.
