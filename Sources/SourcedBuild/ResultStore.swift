@@ -25,13 +25,13 @@ import SourcedMarkdown
 /// it is written afresh, to a new file renamed over the old one.
 public final class ResultStore {
     /// The cache file, inside the cache folder.
-    public let file: String
+    let file: String
     /// The code a result came from (`programIdentity` unless a test names one): entries made
     /// by any other code are dropped. Worked out on the loading task.
     private let givenProgram: String?
     private var program = ""
     /// Whether the run may write the file (`check` and `serve` write nothing unless asked).
-    public let writes: Bool
+    let writes: Bool
     private var settings: SiteSettings?
     private var entries: [String: Entry] = [:]
     /// The file as this store last read or wrote it; nil when it must be written afresh.
@@ -39,7 +39,7 @@ public final class ResultStore {
     /// Pages parsed by this run and kept, not yet in the file.
     private var added: [String] = []
     /// The file as read, once reading has started.
-    private var loading: Task<Read, Never>?
+    private var loading: Task<(program: String, file: Loaded?), Never>?
     private var loaded = false
 
     struct OnDisk: Sendable {
@@ -54,11 +54,6 @@ public final class ResultStore {
         var settings: SiteSettings
         var entries: [String: Entry]
         var onDisk: OnDisk
-    }
-
-    struct Read: Sendable {
-        var program: String
-        var file: Loaded?
     }
 
     /// The first frame of each segment.
@@ -202,17 +197,21 @@ public final class ResultStore {
         }
     }
 
-    /// Starts reading the file in the background, so that it is read while the content is.
-    func startLoading() {
-        guard loading == nil else { return }
+    /// Starts reading the file in the background, so that it is read while the content is;
+    /// the reading under way, if it had started.
+    @discardableResult
+    func startLoading() -> Task<(program: String, file: Loaded?), Never> {
+        if let loading { return loading }
         let file = file
         let given = givenProgram
         let writes = writes
-        loading = Task.detached {
+        let task = Task.detached {
             let directory = (file as NSString).deletingLastPathComponent
             let program = given ?? ResultStore.programIdentity(directory: directory, writes: writes)
-            return Read(program: program, file: ResultStore.load(file, program: program))
+            return (program: program, file: ResultStore.load(file, program: program))
         }
+        loading = task
+        return task
     }
 
     /// The results of `files`: the kept one for each unchanged page, the rest from `parse`,
@@ -222,11 +221,11 @@ public final class ResultStore {
     ) async -> [PageResult] {
         if !loaded {
             loaded = true
-            startLoading()
-            let read = await loading?.value
+            let read = await startLoading().value
+            // The task would otherwise hold the entries as read for as long as the store lives.
             loading = nil
-            program = read?.program ?? ""
-            if let file = read?.file, file.settings == settings {
+            program = read.program
+            if let file = read.file, file.settings == settings {
                 (self.settings, entries, onDisk) = (file.settings, file.entries, file.onDisk)
             }
         }
@@ -280,7 +279,7 @@ public final class ResultStore {
 
     /// Writes what this run changed: a segment of the pages it parsed, or, when the file holds
     /// too much that is superseded or lost a page (or was never read), the whole store afresh.
-    public func save() throws {
+    func save() throws {
         guard let settings else { return }
         if var onDisk, onDisk.frames + added.count <= entries.count + max(16, entries.count / 8) {
             guard !added.isEmpty else { return }
