@@ -49,7 +49,10 @@ public enum CitationPlaceholder {
     }
 
     static func stripMarkers(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0 == open || $0 == close }) else { return text }
+        // Both markers begin with the byte 0xEE, which most text never holds.
+        guard text.utf8.contains(0xEE), text.unicodeScalars.contains(where: { $0 == open || $0 == close }) else {
+            return text
+        }
         return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != open && $0 != close }))
     }
 }

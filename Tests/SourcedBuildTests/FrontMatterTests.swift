@@ -141,3 +141,61 @@ import Testing
             ])
     }
 }
+
+/// The identifier rules decide ASCII text byte by byte and anything else by `Character`s;
+/// both ways must agree.
+@Suite struct IdentifierRuleTests {
+    /// Every one- and two-character ASCII variation at each position of a few real identifiers.
+    static func variations(_ seeds: [String]) -> [String] {
+        let alphabet = (0..<128).map { String(UnicodeScalar(UInt8($0))) } + ["\r\n"]
+        var out = seeds
+        for seed in seeds {
+            let characters = Array(seed)
+            for i in 0...characters.count {
+                for c in alphabet {
+                    out.append(String(characters[..<i]) + c + String(characters[i...]))
+                    if i < characters.count {
+                        out.append(String(characters[..<i]) + c + String(characters[(i + 1)...]))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    @Test func doisAreJudgedTheSameBothWays() {
+        for doi in Self.variations(["10.1056/NEJMra1407000", "10.1000.10/x", "10.123/a", ""]) {
+            #expect(
+                ReferenceDecoder.isValidDOI(doi) == ReferenceDecoder.isValidDOI(characters: doi),
+                "\(doi.debugDescription)")
+        }
+        #expect(ReferenceDecoder.isValidDOI("10.1056/NEJMra1407000"))
+        #expect(!ReferenceDecoder.isValidDOI("10.1056/NEJM ra"))
+        #expect(!ReferenceDecoder.isValidDOI("10.1056/"))
+        #expect(!ReferenceDecoder.isValidDOI("10.105/x"))
+    }
+
+    @Test func urlsAreJudgedTheSameBothWays() {
+        for url in Self.variations(["https://kdigo.org/x", "HTTP://a", "http://"]) {
+            #expect(
+                ReferenceDecoder.isValidWebURL(url) == ReferenceDecoder.isValidWebURL(characters: url),
+                "\(url.debugDescription)")
+        }
+        #expect(ReferenceDecoder.isValidWebURL("HTTPS://kdigo.org"))
+        #expect(!ReferenceDecoder.isValidWebURL("http\u{1A}//kdigo.org"))
+        #expect(!ReferenceDecoder.isValidWebURL("ftp://kdigo.org"))
+    }
+
+    @Test func keysAndPMIDsKeepTheirRules() {
+        #expect(ReferenceDecoder.isValidKey("kdigo2024:ckd/4.1-a_b"))
+        #expect(ReferenceDecoder.isValidKey("müller2020"))
+        #expect(!ReferenceDecoder.isValidKey("a b"))
+        #expect(!ReferenceDecoder.isValidKey("müller 2020"))
+        #expect(!ReferenceDecoder.isValidKey(""))
+        #expect(!ReferenceDecoder.isValidKey("a@b"))
+        #expect(ReferenceDecoder.isValidPMID("31234567"))
+        #expect(!ReferenceDecoder.isValidPMID("3123456a"))
+        #expect(!ReferenceDecoder.isValidPMID("١٢٣"))
+        #expect(!ReferenceDecoder.isValidPMID(""))
+    }
+}

@@ -113,4 +113,15 @@ import Testing
         var anchors = HeadingAnchors()
         #expect(["a", "a", "a-1", "a"].map { anchors.anchor(for: $0) } == ["a", "a-1", "a-1-1", "a-2"])
     }
+
+    /// ASCII text takes a byte-by-byte path; it must slug every ASCII character as the
+    /// Unicode rule does.
+    @Test func theASCIIPathAgreesWithTheUnicodeRule() {
+        let every = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        #expect(HeadingAnchors.slug(every) == HeadingAnchors.unicodeSlug(every))
+        #expect(HeadingAnchors.slug(every).count == 26 + 10 + 26 + 3)
+        for text in ["Signs & Symptoms", "  ", "K+ < 3.5 mmol/L", "IV_vs_PO-dosing", "Étapes 2"] {
+            #expect(HeadingAnchors.slug(text) == HeadingAnchors.unicodeSlug(text), "\(text)")
+        }
+    }
 }

@@ -97,7 +97,10 @@ enum PageParser {
             pathPart = pathPart[..<hash]
         }
         if let query = pathPart.firstIndex(of: "?") { pathPart = pathPart[..<query] }
-        let decoded = String(pathPart).removingPercentEncoding ?? String(pathPart)
+        // Foundation's decoding goes through UTF-16; most paths have nothing to decode.
+        let decoded =
+            pathPart.utf8.contains(UInt8(ascii: "%"))
+            ? String(pathPart).removingPercentEncoding ?? String(pathPart) : String(pathPart)
         var components = directory
         for part in decoded.split(separator: "/", omittingEmptySubsequences: true) {
             switch part {
@@ -118,8 +121,16 @@ enum PageParser {
     }
 
     private static func hasScheme(_ url: String) -> Bool {
-        guard let colon = url.firstIndex(of: ":") else { return false }
+        guard let colon = url.utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
         let scheme = url[..<colon]
+        if scheme.utf8.allSatisfy({ $0 < 0x80 }) {
+            // The same rule on bytes, for the usual ASCII scheme.
+            func isLetter(_ byte: UInt8) -> Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) }
+            return scheme.utf8.first.map(isLetter) == true
+                && scheme.utf8.allSatisfy {
+                    isLetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "+.-".utf8.contains($0)
+                }
+        }
         guard let first = scheme.first, first.isLetter else { return false }
         return scheme.allSatisfy { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "." || $0 == "-" }
     }
