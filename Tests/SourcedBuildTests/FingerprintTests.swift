@@ -23,3 +23,13 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONWriterTests {
+    @Test func stringsEscapeQuotesControlsAndMarkup() {
+        var json = JSONWriter()
+        json.array(["plain é ✓", "</script><b>&\"\\\n\u{1}x", ""]) { $0.string($1) }
+        #expect(
+            String(decoding: json.bytes, as: UTF8.self)
+                == #"["plain é ✓","\u003c/script\u003e\u003cb\u003e\u0026\"\\\n\u0001x",""]"#)
+    }
+}

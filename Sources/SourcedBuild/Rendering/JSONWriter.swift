@@ -18,23 +18,39 @@ struct JSONWriter {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): bytes += #"\""#.utf8
-            case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
-            case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
-            case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
-            case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
-            case 0x08: bytes += #"\b"#.utf8
-            case 0x0C: bytes += #"\f"#.utf8
-            case 0..<0x20:
-                unicodeEscape(byte)
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                if escapesMarkup { unicodeEscape(byte) } else { bytes.append(byte) }
-            default: bytes.append(byte)
+        var text = text
+        text.withUTF8 { utf8 in
+            // The runs between escapes are copied whole: most strings have none.
+            var run = 0
+            for (i, byte) in utf8.enumerated() where needsEscape(byte) {
+                bytes += UnsafeBufferPointer(rebasing: utf8[run..<i])
+                escape(byte)
+                run = i + 1
             }
+            bytes += UnsafeBufferPointer(rebasing: utf8[run...])
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private func needsEscape(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0..<0x20: true
+        case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): escapesMarkup
+        default: false
+        }
+    }
+
+    private mutating func escape(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): bytes += #"\""#.utf8
+        case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
+        case UInt8(ascii: "\n"): bytes += #"\n"#.utf8
+        case UInt8(ascii: "\r"): bytes += #"\r"#.utf8
+        case UInt8(ascii: "\t"): bytes += #"\t"#.utf8
+        case 0x08: bytes += #"\b"#.utf8
+        case 0x0C: bytes += #"\f"#.utf8
+        default: unicodeEscape(byte)
+        }
     }
 
     private mutating func unicodeEscape(_ byte: UInt8) {
