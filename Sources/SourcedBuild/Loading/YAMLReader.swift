@@ -71,6 +71,7 @@ struct YAMLReader {
             return nil
         }
         var fields: [String: Node] = [:]
+        fields.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
                 report(key, "\(what) has a key that is not text")
@@ -95,8 +96,14 @@ struct YAMLReader {
             return nil
         }
         // A plain `~`, `null` or empty value is YAML's null: the field is absent.
-        if scalar.style == .plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) { return nil }
-        return scalar.string
+        let text = scalar.string
+        if scalar.style == .plain {
+            switch text {
+            case "", "~", "null", "Null", "NULL": return nil
+            default: break
+            }
+        }
+        return text
     }
 
     mutating func requiredString(_ fields: [String: Node], _ field: String, in what: String, at node: Node) -> String? {
