@@ -19,6 +19,8 @@ public struct BuildOutcome: Sendable {
     /// Entries in the reference index.
     public var sourceCount: Int
     public var fileCount: Int
+    /// Topic pages kept as an earlier build wrote them, their inputs unchanged.
+    public var keptCount: Int = 0
 }
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
@@ -28,7 +30,8 @@ public enum Pipeline {
     /// 0.1 s of a 10,000-page check).
     ///
     /// With a `store`, pages unchanged since the run that last saved it are not parsed again,
-    /// and the store is saved (if it writes) as soon as every page has its result.
+    /// and the store is saved (if it writes) as soon as every page has its result. A build with
+    /// a store also keeps the topic pages whose inputs are unchanged (`OutputManifest`).
     public static func check(
         content: String, today: Day, workers: WorkerPool? = nil, store: ResultStore? = nil, freeing: Bool = true
     ) async throws -> CheckOutcome {
@@ -55,12 +58,13 @@ public enum Pipeline {
         guard outcome.diagnostics.errorCount == 0 else {
             return BuildOutcome(check: outcome, wrote: false, publishedCount: published, sourceCount: 0, fileCount: 0)
         }
-        let written = try await SiteRenderer.render(
-            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output)
+        let (written, kept) = try await SiteRenderer.render(
+            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output,
+            reuse: store?.renderReuse())
         if !freeing { keepUntilExit(site) }
         return BuildOutcome(
             check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
-            fileCount: written)
+            fileCount: written, keptCount: kept)
     }
 
     /// Holds `value` for the rest of the process.

@@ -265,6 +265,14 @@ public final class ResultStore {
         return results.map { $0! }
     }
 
+    /// What a build needs to keep the topic pages it rendered before from the same inputs:
+    /// the program, and the SHA-256 of each page as `results(for:)` last saw it.
+    func renderReuse() -> RenderReuse {
+        RenderReuse(
+            directory: (file as NSString).deletingLastPathComponent, program: program,
+            sources: entries.mapValues(\.digest))
+    }
+
     /// Saves if this store writes; why it could not, if it could not. A cache that cannot be
     /// written costs the next run time, never this one its result.
     func saveIfWritable() -> String? {

@@ -37,8 +37,9 @@ struct Build: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let kept = outcome.keptCount > 0 ? " (\(outcome.keptCount) unchanged, kept as they were)" : ""
         print(
-            "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages, \(outcome.sourceCount) sources, "
+            "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages\(kept), \(outcome.sourceCount) sources, "
                 + "\(diagnostics.warningCount) warnings in \(String(format: "%.2f", seconds)) s → \(output)/")
     }
 }

@@ -46,6 +46,23 @@ import Testing
         #expect(try site.snapshot("Uncached") == site.snapshot("Public"))
     }
 
+    @Test func aRebuildKeepsTheTopicPagesItWouldRenderTheSame() throws {
+        let site = try site()
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages, "))
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages, "))
+        // The third build writes into the first one's folder, which holds every page as it
+        // would render it.
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages (3 unchanged, kept as they were), "))
+        #expect(site.exists(".sourced-cache/outputs.bin"))
+
+        try site.write("Content/topics/b.md", page(title: "Topic B, edited", body: "Treat [@shared] early.\n"))
+        let edited = try build(site)
+        #expect(edited.stdout.hasPrefix("Built 3 of 3 pages (2 unchanged, kept as they were), "))
+        let uncached = try build(site, ["--no-cache", "--output", "Uncached"])
+        #expect(uncached.stderr == edited.stderr)
+        #expect(try site.snapshot("Uncached") == site.snapshot("Public"))
+    }
+
     @Test func checkReadsTheCacheButWritesOnlyWhereTold() throws {
         let site = try site()
         let plain = try check(site)

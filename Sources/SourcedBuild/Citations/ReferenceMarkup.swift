@@ -11,10 +11,7 @@ enum ReferenceMarkup {
             let key = cited.key.htmlEscaped
             html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"
             html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
-            var indexURL: String?
-            if let entry = index.entry(page: page.result.relativePath, key: cited.key) {
-                indexURL = root + "references/#" + index.entries[entry].anchor
-            }
+            let indexURL = indexURL(of: cited.key, on: page, index: index, root: root)
             html += "    <span class=\"reference-links\">\(links(r, indexURL: indexURL))</span>\n"
             let backlinks = cited.groups.enumerated().map { n, group in
                 let label = cited.groups.count == 1 ? "↩" : "↩\(n + 1)"
@@ -24,6 +21,13 @@ enum ReferenceMarkup {
             html += "  </li>\n"
         }
         return html + "</ol>\n"
+    }
+
+    /// Where the reference index lists the source `page` cites as `key`.
+    static func indexURL(of key: String, on page: SitePage, index: ReferenceIndex, root: String) -> String? {
+        index.entry(page: page.result.relativePath, key: key).map {
+            root + "references/#" + index.entries[$0].anchor
+        }
     }
 
     /// One entry of the reference index: `<li id="source-KEY">`, an anchor for each other key

@@ -1,4 +1,5 @@
 import Foundation
+import SourcedCore
 
 #if canImport(Glibc)
     import Glibc
@@ -34,9 +35,10 @@ enum OutputWriter {
     /// Opens `path`, hands `body` a function that writes a whole buffer to it, and closes it.
     /// Plain `open`/`write`/`close`: Foundation's `Data.write` cost a tenth of a 10,000-page build.
     /// A symlink or a folder already at `path` (in a reused folder) is replaced, never followed.
+    @discardableResult
     private static func writing(
         _ path: String, _ body: (_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
-    ) throws {
+    ) throws -> FileStamp? {
         func failure() -> Refusal {
             Refusal(description: "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
@@ -56,25 +58,60 @@ enum OutputWriter {
                 written += n
             }
         }
+        var status = stat()
+        return fstat(fd, &status) == 0 ? FileStamp(status) : nil
     }
 
-    /// Whether `path` is a regular file (not a symlink) that holds exactly `bytes`.
-    private static func holds(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Which file a path held when it was written: any write or replacement changes it.
+    struct FileStamp: Sendable, Equatable, WireCodable {
+        var inode: Int
+        var size: Int
+        /// Modification time in nanoseconds.
+        var modified: Int
+
+        init(_ status: stat) {
+            inode = Int(bitPattern: UInt(status.st_ino))
+            size = Int(status.st_size)
+            modified = status.st_mtim.tv_sec * 1_000_000_000 + status.st_mtim.tv_nsec
+        }
+
+        func write(to wire: inout WireWriter) {
+            wire.write(inode)
+            wire.write(size)
+            wire.write(modified)
+        }
+
+        init(from wire: inout WireReader) throws(WireError) {
+            inode = try wire.read()
+            size = try wire.read()
+            modified = try wire.read()
+        }
+    }
+
+    /// The stamp of the regular file (not a symlink) at `path`.
+    static func stamp(_ path: String) -> FileStamp? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        return FileStamp(status)
+    }
+
+    /// The stamp of `path` if it is a regular file (not a symlink) that holds exactly `bytes`.
+    private static func holds(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> FileStamp? {
         let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else { return nil }
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG, Int(status.st_size) == bytes.count else {
-            return false
+            return nil
         }
         var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 16))
         var offset = 0
         while offset < bytes.count {
             let n = read(fd, &buffer, min(buffer.count, bytes.count - offset))
-            guard n > 0, memcmp(buffer, bytes.baseAddress! + offset, n) == 0 else { return false }
+            guard n > 0, memcmp(buffer, bytes.baseAddress! + offset, n) == 0 else { return nil }
             offset += n
         }
-        return true
+        return FileStamp(status)
     }
 
     /// Whether `path` is a folder itself, not a symlink to one.
@@ -97,6 +134,19 @@ enum OutputWriter {
         isFolder(folder) && access(folder + "/" + marker, F_OK) == 0
     }
 
+    /// Which build wrote `folder`: the inode and modification time of the marker every build
+    /// writes afresh (its text is always the same, so that two builds of the same content are
+    /// byte-identical). Nil when there is no marker.
+    static func buildID(of folder: String) -> String? {
+        stamp(folder + "/" + marker).flatMap(buildID)
+    }
+
+    /// Nil for a file system whose times are whole seconds (FAT, some network file systems):
+    /// there two builds a second apart could leave markers alike.
+    private static func buildID(_ stamp: FileStamp) -> String? {
+        stamp.modified % 1_000_000_000 == 0 ? nil : "\(stamp.inode):\(stamp.modified)"
+    }
+
     /// A site being written: every file goes into a staging folder beside the output, which
     /// `finish` swaps in. Files are written as they are rendered, so the build never holds the
     /// whole site in memory (about 300 MB of 10,000 pages).
@@ -116,6 +166,11 @@ enum OutputWriter {
         private let files: Set<String>
         /// Whether staging began as the spare, with an earlier build's files in it.
         private let reused: Bool
+        /// Which build wrote the files staging began with, if it began as the spare (see
+        /// `OutputWriter.buildID`).
+        let reusedBuild: String?
+        /// Which build wrote the folder this one replaces.
+        let replacedBuild: String?
 
         /// Claims the spare as the staging folder, or makes a new one, and makes every folder
         /// `paths` need, each with one mkdir (Foundation's createDirectory cost a twentieth of a
@@ -134,6 +189,8 @@ enum OutputWriter {
             // A rename claims the spare whole; a build running beside this one starts afresh.
             reused = isEarlierOutput(spare.path) && rename(spare.path, staging.path) == 0
             if !reused { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
+            reusedBuild = reused ? OutputWriter.buildID(of: staging.path) : nil
+            replacedBuild = OutputWriter.buildID(of: target.path)
             var folders: Set<Substring> = []
             for path in paths {
                 for part in path.split(separator: "/").dropLast() {
@@ -160,13 +217,15 @@ enum OutputWriter {
             }
         }
 
-        /// Writes one file; safe from many threads at once.
-        func write(_ file: OutputFile) throws {
+        /// Writes one file; safe from many threads at once. The stamp of a file written whole
+        /// (text or bytes).
+        @discardableResult
+        func write(_ file: OutputFile) throws -> FileStamp? {
             switch file.content {
             case .text(var text):
-                try text.withUTF8 { try write($0, to: file.path) }
+                return try text.withUTF8 { try write($0, to: file.path) }
             case .bytes(let bytes):
-                try bytes.withUnsafeBufferPointer { try write($0, to: file.path) }
+                return try bytes.withUnsafeBufferPointer { try write($0, to: file.path) }
             case .pieces(let pieces):
                 // Gathered into buffers of about 1 MiB.
                 try writing(base + file.path) { write in
@@ -185,14 +244,20 @@ enum OutputWriter {
                 if reused { removeEntry(base + file.path) }
                 try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
             }
+            return nil
         }
 
         /// Writes `bytes`, unless an earlier build left exactly them there: a file kept as it
         /// was is cheaper than one rewritten, and keeps its modification time for tools that
         /// sync the site by it.
-        private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws {
-            if reused, holds(base + path, bytes) { return }
-            try writing(base + path) { write in try write(bytes) }
+        private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String) throws -> FileStamp? {
+            if reused, let kept = holds(base + path, bytes) { return kept }
+            return try writing(base + path) { write in try write(bytes) }
+        }
+
+        /// The stamp of the file at `path` in staging, as an earlier build left it.
+        func stamp(_ path: String) -> FileStamp? {
+            reused ? OutputWriter.stamp(base + path) : nil
         }
 
         /// Drops what was written; the output folder stays as it was.
@@ -229,13 +294,17 @@ enum OutputWriter {
         }
 
         /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in;
-        /// the old folder becomes the spare.
-        func finish() throws {
+        /// the old folder becomes the spare. Returns which build this is (see `buildID`).
+        @discardableResult
+        func finish() throws -> String? {
             let fm = FileManager.default
+            let markerStamp: FileStamp?
             do {
                 if reused { sweep("") }
-                try Data("written by sourced build; this folder is replaced on every build\n".utf8)
-                    .write(to: staging.appendingPathComponent(marker))
+                markerStamp = try writing(staging.appendingPathComponent(marker).path) { write in
+                    var text = "written by sourced build; this folder is replaced on every build\n"
+                    try text.withUTF8 { try write($0) }
+                }
                 // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
                 if fm.fileExists(atPath: target.path) {
                     for name in try fm.contentsOfDirectory(atPath: target.path)
@@ -248,9 +317,10 @@ enum OutputWriter {
                 discard()
                 throw error
             }
+            let build = markerStamp.flatMap(OutputWriter.buildID)
             guard fm.fileExists(atPath: target.path) else {
                 try fm.moveItem(at: staging, to: target)
-                return
+                return build
             }
             // Another build may have left a spare meanwhile; then the old folder goes.
             let pid = ProcessInfo.processInfo.processIdentifier
@@ -270,6 +340,7 @@ enum OutputWriter {
             } else {
                 try? fm.removeItem(at: retired)
             }
+            return build
         }
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import SourcedCore
 import SourcedMarkdown
 
@@ -70,12 +71,65 @@ struct PageViews {
             index < groups.count ? CitationMarkup.html(for: groups[index], index: index, citations: page.citations) : ""
         }
         guard page.result.links.contains(where: { if case .topic = $0 { true } else { false } }) else { return html }
-        return PageParser.fillTopicLinks(html) { index in
-            guard index < page.result.links.count, case .topic(let path, let fragment) = page.result.links[index],
-                let target = site.page(atPath: path)
-            else { return "#" }
-            return url(of: target) + (fragment.map { "#" + $0 } ?? "")
+        return PageParser.fillTopicLinks(html) { topicLinkURL(page, $0) ?? "#" }
+    }
+
+    /// Where the page's link number `index` leads, if it links to a topic that exists.
+    func topicLinkURL(_ page: SitePage, _ index: Int) -> String? {
+        guard index < page.result.links.count, case .topic(let path, let fragment) = page.result.links[index],
+            let target = site.page(atPath: path)
+        else { return nil }
+        return url(of: target) + (fragment.map { "#" + $0 } ?? "")
+    }
+
+    // MARK: What a topic page is made from
+
+    /// What every topic page of a build is made from besides its own inputs: the code, the
+    /// theme, the settings and the day, hashed.
+    static func commonTopicKey(program: String, templates: TemplateSet, settings: SiteSettings, today: Day) -> String {
+        var wire = WireWriter()
+        wire.write("topic key 1")
+        wire.write(program)
+        for name in templates.texts.keys.sorted() {
+            wire.write(name)
+            wire.write(templates.texts[name]!)
         }
+        wire.write(settings)
+        wire.write(today)
+        return Fingerprint.hex(SHA256.hash(data: wire.bytes))
+    }
+
+    /// A hash of everything `topic(_:)` and the page's layout read: two builds that give a page
+    /// the same key render it to the same bytes, so a build can keep the file an earlier build
+    /// wrote for that key (see `OutputManifest`).
+    ///
+    /// `source` is the SHA-256 of the page's file. With its paths, the settings and the program
+    /// (all in `common`) it decides the page's `PageResult`, and so its metadata, body and
+    /// links. What else a page shows comes from the rest of the site, and is named here one by
+    /// one: each source it cites and where the reference index lists it, where each of its
+    /// topic links leads, its badge and whether it is published. A view that starts to read
+    /// anything else must add it here; `RenderReuseTests` edits each of these and compares
+    /// against a build from scratch.
+    func topicKey(_ page: SitePage, source: String, common: String) -> String {
+        var wire = WireWriter()
+        wire.write(common)
+        wire.write(source)
+        wire.write(page.result.relativePath)
+        wire.write(page.file)
+        wire.write(page.path)
+        wire.write(page.isPublished)
+        wire.write(page.badge.rawValue)
+        wire.write(page.citations.sources.count)
+        for cited in page.citations.sources {
+            wire.write(cited.key)
+            wire.write(cited.reference)
+            wire.write(ReferenceMarkup.indexURL(of: cited.key, on: page, index: site.referenceIndex, root: root) ?? "")
+        }
+        wire.write(page.result.links.count)
+        for index in page.result.links.indices {
+            wire.write(topicLinkURL(page, index) ?? "")
+        }
+        return Fingerprint.hex(SHA256.hash(data: wire.bytes))
     }
 
     // MARK: Listings

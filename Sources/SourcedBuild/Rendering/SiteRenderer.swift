@@ -1,5 +1,6 @@
 import Foundation
 import SourcedCore
+import Synchronization
 
 /// One file of the built site.
 struct OutputFile: Sendable {
@@ -132,57 +133,126 @@ struct SiteOutputs: Sendable {
     }
 }
 
+/// What a build needs to keep the topic pages an earlier build left (see `OutputManifest`).
+struct RenderReuse: Sendable {
+    /// The cache folder, which holds the manifest.
+    var directory: String
+    var program: String
+    /// Each page's SHA-256, by content-relative path.
+    var sources: [String: String]
+}
+
 /// Renders every file of a site, side by side, handing each to `write` as soon as it is made.
 enum SiteRenderer {
-    /// Returns how many files were written.
+    /// Returns how many files the output holds, and how many topic pages of those were kept.
+    /// With `reuse`, a topic page whose file in the reused spare was rendered from the same
+    /// inputs is kept as it is, not rendered again.
     static func render(
         _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
-        into output: String
-    ) async throws -> Int {
+        into output: String, reuse: RenderReuse? = nil
+    ) async throws -> (files: Int, kept: Int) {
         let outputs = try SiteOutputs(
             site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
             includeUnpublished: false)
         let staged = try OutputWriter.Staged(directory: output, paths: outputs.paths)
+        let manifest = reuse.map { OutputManifest.load(directory: $0.directory) }
+        let topics = TopicWriter(
+            outputs: outputs, staged: staged, reuse: reuse, earlier: manifest?.files(of: staged.reusedBuild) ?? [:])
         do {
-            // The site-wide files (the reference index, the home page, the feeds: some of them
-            // tens of MB) are made one after another in a lane of their own, beside the topic
-            // pages: side by side with each other they raised the peak memory by about 80 MB.
-            let topics = Array(outputs.paths.prefix(outputs.published.count))
-            let siteWide = Array(outputs.paths.dropFirst(outputs.published.count))
+            // The site-wide files (the reference index, the home page, the feeds), each a task of
+            // its own, go first: each takes far longer than a topic page, and after an edit,
+            // when most topic pages are kept, they are most of the work.
+            let siteWide = outputs.paths.dropFirst(outputs.published.count)
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2 - 1
             let written = try await withThrowingTaskGroup(of: Int.self) { group in
-                group.addTask {
-                    var written = 0
-                    for path in siteWide {
-                        guard let file = try outputs.file(path) else { continue }
-                        try staged.write(file)
-                        written += 1
-                    }
-                    return written
-                }
-                var next = 0
-                var written = 0
-                func start() {
-                    let path = topics[next]
+                for path in siteWide {
                     group.addTask {
                         guard let file = try outputs.file(path) else { return 0 }
                         try staged.write(file)
                         return 1
                     }
+                }
+                var next = 0
+                var written = 0
+                func start() {
+                    let index = next
+                    group.addTask { try topics.write(index) }
                     next += 1
                 }
-                while next < min(lanes, topics.count) { start() }
+                while next < min(lanes, outputs.published.count) { start() }
                 while let count = try await group.next() {
                     written += count
-                    if next < topics.count { start() }
+                    if next < outputs.published.count { start() }
                 }
                 return written
             }
-            try staged.finish()
-            return written
+            let build = try staged.finish()
+            if let reuse, let manifest, let build {
+                // This build's folder, and the one it replaced, which is now the spare.
+                var generations = [OutputManifest.Generation(build: build, files: topics.records)]
+                if let replaced = manifest.generations.first(where: { $0.build == staged.replacedBuild }) {
+                    generations.append(replaced)
+                }
+                OutputManifest(generations: generations).save(directory: reuse.directory)
+            }
+            return (written, topics.kept)
         } catch {
             staged.discard()
             throw error
+        }
+    }
+
+    /// Writes topic pages, or keeps those the reused spare already holds, noting what each
+    /// file was made from.
+    private final class TopicWriter: Sendable {
+        let outputs: SiteOutputs
+        let staged: OutputWriter.Staged
+        let reuse: RenderReuse?
+        /// The spare's topic pages, as the build that wrote them left them.
+        let earlier: [String: OutputManifest.Record]
+        let common: String?
+        private let written = Mutex<(records: [String: OutputManifest.Record], kept: Int)>(([:], 0))
+
+        init(
+            outputs: SiteOutputs, staged: OutputWriter.Staged, reuse: RenderReuse?,
+            earlier: [String: OutputManifest.Record]
+        ) {
+            self.outputs = outputs
+            self.staged = staged
+            self.reuse = reuse
+            self.earlier = earlier
+            common = reuse.map {
+                PageViews.commonTopicKey(
+                    program: $0.program, templates: outputs.templates, settings: outputs.site.settings,
+                    today: outputs.site.today)
+            }
+        }
+
+        /// What each topic page written or kept was made from.
+        var records: [String: OutputManifest.Record] { written.withLock { $0.records } }
+        /// How many topic pages were kept.
+        var kept: Int { written.withLock { $0.kept } }
+
+        /// Writes (or keeps) the topic page of `outputs.published[index]`; returns 1.
+        func write(_ index: Int) throws -> Int {
+            let page = outputs.published[index]
+            let path = outputs.paths[index]
+            guard let common, let source = reuse?.sources[page.result.relativePath] else {
+                try staged.write(outputs.topic(page))
+                return 1
+            }
+            let key = outputs.views.topicKey(page, source: source, common: common)
+            if let kept = earlier[path], kept.key == key, staged.stamp(path) == kept.stamp {
+                written.withLock {
+                    $0.records[path] = kept
+                    $0.kept += 1
+                }
+                return 1
+            }
+            if let stamp = try staged.write(outputs.topic(page)) {
+                written.withLock { $0.records[path] = OutputManifest.Record(key: key, stamp: stamp) }
+            }
+            return 1
         }
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import SourcedCore
+import Testing
+
+@testable import SourcedBuild
+
+/// A build with a cache keeps the topic pages whose inputs are unchanged since the build that
+/// wrote its spare, and must give exactly the bytes of a build from scratch.
+@Suite struct RenderReuseTests {
+    static let bibliography = """
+        - id: shared
+          type: guideline
+          title: A shared guideline
+          year: 2020
+          doi: 10.1234/shared.1
+        """
+
+    static func topic(_ title: String, extra: String = "", body: String) -> String {
+        """
+        ---
+        title: \(title)
+        \(extra)review:
+          status: approved
+          reviewed: 2026-10-01
+        references:
+          - id: own
+            type: research
+            title: Own paper of \(title)
+            year: 2019
+        ---
+
+        \(body)
+        """
+    }
+
+    /// a cites the shared source and links to c; b cites the shared source; c and d cite only
+    /// their own.
+    static let files: [String: String] = [
+        "Content/site.yaml": "title: Reuse\nreview:\n  max_age_days: 60\n",
+        "Content/bibliography.yaml": bibliography,
+        "Content/topics/a.md": topic("A", body: "Shared [@shared] and own [@own]; see [C](c.md#sec).\n"),
+        "Content/topics/b.md": topic("B", body: "Shared again [@shared; @own].\n"),
+        "Content/topics/c.md": topic("C", extra: "slug: c\n", body: "## Sec\n\nC text [@own].\n"),
+        "Content/topics/d.md": topic("D", body: "D text [@own].\n"),
+    ]
+
+    struct Fixture {
+        let site: TempSite
+        var today = Day("2026-11-01")!
+        var content: String { site.root.appendingPathComponent("Content").path }
+        var templates: String { site.root.appendingPathComponent("Theme").path }
+
+        init() throws {
+            site = try TempSite(RenderReuseTests.files)
+            try FileManager.default.copyItem(atPath: templatesPath, toPath: templates)
+        }
+
+        /// Builds into `Public` with the cache; returns how many topic pages were kept, after
+        /// checking the output against a build from scratch.
+        func build() async throws -> Int {
+            let store = ResultStore(directory: site.root.appendingPathComponent("cache").path, program: "test")
+            let outcome = try await Pipeline.build(
+                content: content, templates: templates, output: site.root.appendingPathComponent("Public").path,
+                today: today, store: store)
+            #expect(outcome.wrote)
+            let scratch = site.root.appendingPathComponent("Scratch")
+            try? FileManager.default.removeItem(at: scratch)
+            _ = try await Pipeline.build(content: content, templates: templates, output: scratch.path, today: today)
+            let built = try site.snapshot("Public")
+            let expected = try site.snapshot("Scratch")
+            #expect(built.keys.sorted() == expected.keys.sorted())
+            let differing = expected.keys.filter { built[$0] != expected[$0] }.sorted()
+            #expect(differing.isEmpty, "differs from a build from scratch: \(differing)")
+            return outcome.keptCount
+        }
+
+        /// Builds until the spare holds this state's pages: after two builds of one state, the
+        /// third keeps every page.
+        func settle() async throws {
+            _ = try await build()
+            _ = try await build()
+            #expect(try await build() == 4)
+        }
+    }
+
+    @Test func unchangedPagesAreKeptAndEveryInputIsSeen() async throws {
+        var fixture = try Fixture()
+        // The first two builds have no spare.
+        #expect(try await fixture.build() == 0)
+        #expect(try await fixture.build() == 0)
+        #expect(try await fixture.build() == 4)
+
+        // A page's own text: that page only.
+        try fixture.site.write(
+            "Content/topics/b.md", Self.topic("B", body: "Shared again, reworded [@shared; @own].\n"))
+        #expect(try await fixture.build() == 3)
+        try await fixture.settle()
+
+        // A shared source: every page that cites it.
+        try fixture.site.write(
+            "Content/bibliography.yaml", Self.bibliography.replacingOccurrences(of: "2020", with: "2021"))
+        #expect(try await fixture.build() == 2)
+        try await fixture.settle()
+
+        // A link target's URL: the linked page and the page that links to it.
+        try fixture.site.write(
+            "Content/topics/c.md", Self.topic("C", extra: "slug: c-moved\n", body: "## Sec\n\nC text [@own].\n"))
+        #expect(try await fixture.build() == 2)
+        try await fixture.settle()
+
+        // Where the reference index lists a source: each page's own `own` is another source,
+        // so the index numbers their anchors in page order (`source-own`, `source-own-2`, …). A
+        // page that sorts first moves every other page's anchor, and nothing else of theirs.
+        try fixture.site.write("Content/topics/0-first.md", Self.topic("First", body: "First [@own].\n"))
+        #expect(try await fixture.build() == 0)
+        try FileManager.default.removeItem(atPath: fixture.content + "/topics/0-first.md")
+        try await fixture.settle()
+
+        // The day (badges age with it), the theme and the settings: every page.
+        fixture.today = Day("2027-03-01")!
+        #expect(try await fixture.build() == 0)
+        try await fixture.settle()
+        let topicTemplate = fixture.templates + "/topic.mustache"
+        let text = try String(contentsOfFile: topicTemplate, encoding: .utf8)
+        try (text + "<!-- edited -->\n").write(toFile: topicTemplate, atomically: true, encoding: .utf8)
+        #expect(try await fixture.build() == 0)
+        try await fixture.settle()
+        try fixture.site.write("Content/site.yaml", "title: Reuse renamed\nreview:\n  max_age_days: 60\n")
+        #expect(try await fixture.build() == 0)
+        try await fixture.settle()
+    }
+
+    @Test func aPageAlteredInTheSpareIsRenderedAgain() async throws {
+        let fixture = try Fixture()
+        for _ in 0..<3 { _ = try await fixture.build() }
+        // The next build writes into the spare; a page there changed since its build wrote it
+        // (same length, so only its stamp tells) must not be kept.
+        let spare = fixture.site.root.appendingPathComponent(".Public.sourced-spare/topics/d/index.html")
+        let original = try Data(contentsOf: spare)
+        var altered = original
+        altered[altered.count - 2] = UInt8(ascii: "X")
+        try altered.write(to: spare)
+        #expect(try await fixture.build() == 3)
+        // A manifest that is not one is no manifest: nothing is kept, nothing differs.
+        try Data("not a manifest".utf8).write(
+            to: fixture.site.root.appendingPathComponent("cache/\(OutputManifest.fileName)"))
+        #expect(try await fixture.build() == 0)
+        #expect(try await fixture.build() == 0)
+        #expect(try await fixture.build() == 4)
+    }
+
+    @Test func aFolderABuildWithoutTheCacheWroteIsNotKnown() async throws {
+        let fixture = try Fixture()
+        for _ in 0..<3 { _ = try await fixture.build() }
+        // Written into the spare with a new marker, which the manifest does not know.
+        _ = try await Pipeline.build(
+            content: fixture.content, templates: fixture.templates,
+            output: fixture.site.root.appendingPathComponent("Public").path, today: fixture.today)
+        try fixture.site.write("Content/topics/d.md", Self.topic("D", body: "D text, edited [@own].\n"))
+        // The spare is now the last cached build's folder, which the manifest describes.
+        #expect(try await fixture.build() == 3)
+        // Then the folder the build without the cache wrote.
+        #expect(try await fixture.build() == 0)
+        #expect(try await fixture.build() == 4)
+    }
+}
