@@ -52,7 +52,8 @@ public enum Pipeline {
         let (site, outcome) = try await {
             var cache = PageCache()
             return try await assembleAndCheck(
-                content: content, today: today, cache: &cache, workers: workers, store: store)
+                content: content, today: today, cache: &cache, workers: workers, store: store,
+                indexesReferences: true)
         }()
         let published = site.pages.count(where: \.isPublished)
         guard outcome.diagnostics.errorCount == 0 else {
@@ -81,9 +82,11 @@ public enum Pipeline {
         return try await assembleAndCheck(content: content, today: today, cache: &cache)
     }
 
+    /// `indexesReferences` builds the reference index (which only rendering needs) on another
+    /// thread while the checks run.
     static func assembleAndCheck(
         content: String, today: Day, cache: inout PageCache, changed: Set<String>? = nil, workers: WorkerPool? = nil,
-        store: ResultStore? = nil
+        store: ResultStore? = nil, indexesReferences: Bool = false
     ) async throws -> (site: Site, outcome: CheckOutcome) {
         store?.startLoading()
         var updated: ContentTree?
@@ -113,6 +116,7 @@ public enum Pipeline {
         let site = cache.assemble(
             settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
             results: results, attachments: tree.attachments)
+        if indexesReferences { Task.detached { [site] in _ = site.referenceIndex } }
         var diagnostics = settingsDiagnostics + bibliographyDiagnostics
         diagnostics += results.flatMap(\.diagnostics)
         diagnostics += SiteChecks.run(site, cache: &cache.checks)

@@ -265,8 +265,13 @@ enum OutputWriter {
             try? FileManager.default.removeItem(at: staging)
         }
 
-        /// Removes what an earlier build left in a reused staging folder and this one did not
-        /// write, and every dotfile at its top (the output's own are copied in afresh).
+        /// Removes what an earlier build left in a reused staging folder and this one does not
+        /// write, and every dotfile at its top (the output's own are copied in afresh). It
+        /// touches nothing this build writes, so it may run while the files are written.
+        func removeLeftovers() {
+            if reused { sweep("") }
+        }
+
         private func sweep(_ folder: String) {
             guard let directory = opendir(base + folder) else { return }
             var names: [String] = []
@@ -296,11 +301,11 @@ enum OutputWriter {
         /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in;
         /// the old folder becomes the spare. Returns which build this is (see `buildID`).
         @discardableResult
-        func finish() throws -> String? {
+        func finish(leftoversRemoved: Bool = false) throws -> String? {
             let fm = FileManager.default
             let markerStamp: FileStamp?
             do {
-                if reused { sweep("") }
+                if !leftoversRemoved { removeLeftovers() }
                 markerStamp = try writing(staging.appendingPathComponent(marker).path) { write in
                     var text = "written by sourced build; this folder is replaced on every build\n"
                     try text.withUTF8 { try write($0) }
