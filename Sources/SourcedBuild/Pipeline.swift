@@ -21,6 +21,8 @@ public struct BuildOutcome: Sendable {
     public var fileCount: Int
     /// Topic pages kept as an earlier build wrote them, their inputs unchanged.
     public var keptCount: Int = 0
+    /// Files kept so: the topic pages and the site-wide files worth keeping.
+    public var keptFileCount: Int = 0
 }
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
@@ -59,13 +61,13 @@ public enum Pipeline {
         guard outcome.diagnostics.errorCount == 0 else {
             return BuildOutcome(check: outcome, wrote: false, publishedCount: published, sourceCount: 0, fileCount: 0)
         }
-        let (written, kept) = try await SiteRenderer.render(
+        let written = try await SiteRenderer.render(
             site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output,
             reuse: store?.renderReuse())
         if !freeing { keepUntilExit(site) }
         return BuildOutcome(
             check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
-            fileCount: written, keptCount: kept)
+            fileCount: written.files, keptCount: written.keptTopics, keptFileCount: written.kept)
     }
 
     /// Holds `value` for the rest of the process.

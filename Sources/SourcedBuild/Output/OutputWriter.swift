@@ -228,7 +228,7 @@ enum OutputWriter {
                 return try bytes.withUnsafeBufferPointer { try write($0, to: file.path) }
             case .pieces(let pieces):
                 // Gathered into buffers of about 1 MiB.
-                try writing(base + file.path) { write in
+                return try writing(base + file.path) { write in
                     var buffer: [UInt8] = []
                     buffer.reserveCapacity(1 << 20)
                     try pieces.forEach { piece in

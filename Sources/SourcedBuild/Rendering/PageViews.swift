@@ -84,11 +84,11 @@ struct PageViews {
 
     // MARK: What a topic page is made from
 
-    /// What every topic page of a build is made from besides its own inputs: the code, the
-    /// theme, the settings and the day, hashed.
-    static func commonTopicKey(program: String, templates: TemplateSet, settings: SiteSettings, today: Day) -> String {
+    /// What every file of a build is made from besides its own inputs: the code, the theme,
+    /// the settings and the day, hashed.
+    static func commonKey(program: String, templates: TemplateSet, settings: SiteSettings, today: Day) -> String {
         var wire = WireWriter()
-        wire.write("topic key 1")
+        wire.write("output key 1")
         wire.write(program)
         for name in templates.texts.keys.sorted() {
             wire.write(name)
@@ -181,6 +181,51 @@ struct PageViews {
             return ReferenceMarkup.indexEntry(entries[index], citedBy: citedBy)
         }
         return (["count": entries.count, "root": root], entries.count, entry)
+    }
+
+    /// A hash of what the reference index page is made from besides `common`: each entry's
+    /// anchor, keys and source, and the title and URL of each published page citing it (see
+    /// `referenceIndex(_:)`).
+    func referenceIndexKey(_ published: [SitePage], common: String) -> String {
+        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        return Self.hash(["references/index.html", common], site.referenceIndex.entries) { wire, entry in
+            wire.write(entry.anchor)
+            wire.write(entry.keys)
+            wire.write(entry.reference)
+            let citing = entry.citedBy.compactMap { pages[$0] }
+            wire.write(citing.count)
+            for page in citing {
+                wire.write(page.metadata.title)
+                wire.write(url(of: page))
+            }
+        }
+    }
+
+    /// A hash of what `references.json` is made from besides `common`: each entry's anchor and
+    /// source (see `Feeds.cslJSON`).
+    func referencesJSONKey(common: String) -> String {
+        Self.hash(["references.json", common], site.referenceIndex.entries) { wire, entry in
+            wire.write(entry.anchor)
+            wire.write(entry.reference)
+        }
+    }
+
+    /// SHA-256 of `head` and then of each item as `write` puts it, an item at a time (the
+    /// reference index's 66,000 entries would be 15 MB at once).
+    private static func hash<Item>(_ head: [String], _ items: [Item], _ write: (inout WireWriter, Item) -> Void)
+        -> String
+    {
+        var hash = SHA256()
+        var wire = WireWriter()
+        wire.write(head)
+        wire.write(items.count)
+        hash.update(data: wire.bytes)
+        for item in items {
+            var wire = WireWriter()
+            write(&wire, item)
+            hash.update(data: wire.bytes)
+        }
+        return Fingerprint.hex(hash.finalize())
     }
 
     /// Every page, overdue and changed first, then by how far from approval, then by title;

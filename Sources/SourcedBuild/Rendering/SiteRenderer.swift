@@ -125,6 +125,16 @@ struct SiteOutputs: Sendable {
 
     private var feeds: Feeds { Feeds(site: site, published: published) }
 
+    /// What the site-wide file at `path` is made from besides `common`, hashed, for the files
+    /// worth keeping (see `SiteRenderer.Keeper`); nil for the others, which are always made.
+    func key(of path: String, common: String) -> String? {
+        switch path {
+        case "references/index.html": views.referenceIndexKey(published, common: common)
+        case "references.json": views.referencesJSONKey(common: common)
+        default: nil
+        }
+    }
+
     func topic(_ page: SitePage) -> OutputFile {
         let layout = views.layout(
             title: page.metadata.title, description: page.metadata.summary, path: page.path, section: "topic")
@@ -144,20 +154,30 @@ struct RenderReuse: Sendable {
 
 /// Renders every file of a site, side by side, handing each to `write` as soon as it is made.
 enum SiteRenderer {
-    /// Returns how many files the output holds, and how many topic pages of those were kept.
-    /// With `reuse`, a topic page whose file in the reused spare was rendered from the same
-    /// inputs is kept as it is, not rendered again.
+    /// How many files the output holds, how many of those were kept as the spare held them,
+    /// and how many of the kept ones are topic pages.
+    struct Written {
+        var files = 0
+        var kept = 0
+        var keptTopics = 0
+    }
+
+    /// With `reuse`, a file whose copy in the reused spare was made from the same inputs (a
+    /// topic page, the reference index page, `references.json`) is kept as it is, not made again.
     static func render(
         _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
         into output: String, reuse: RenderReuse? = nil
-    ) async throws -> (files: Int, kept: Int) {
+    ) async throws -> Written {
         let outputs = try SiteOutputs(
             site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
             includeUnpublished: false)
         let staged = try OutputWriter.Staged(directory: output, paths: outputs.paths)
         let manifest = reuse.map { OutputManifest.load(directory: $0.directory) }
-        let topics = TopicWriter(
-            outputs: outputs, staged: staged, reuse: reuse, earlier: manifest?.files(of: staged.reusedBuild) ?? [:])
+        let keeper = Keeper(staged: staged, earlier: manifest?.files(of: staged.reusedBuild) ?? [:])
+        let common = reuse.map {
+            PageViews.commonKey(
+                program: $0.program, templates: templates, settings: site.settings, today: site.today)
+        }
         do {
             // The site-wide files (the reference index, the home page, the feeds), each a task of
             // its own, go first, the slowest first: each takes far longer than a topic page, and
@@ -167,42 +187,51 @@ enum SiteRenderer {
                     < (Self.slowest.firstIndex(of: $1) ?? Self.slowest.count)
             }
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2 - 1
-            let written = try await withThrowingTaskGroup(of: Int.self) { group in
+            let files = try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
                     staged.removeLeftovers()
                     return 0
                 }
                 for path in siteWide {
                     group.addTask {
-                        guard let file = try outputs.file(path) else { return 0 }
-                        try staged.write(file)
-                        return 1
+                        try keeper.write(path, key: common.flatMap { outputs.key(of: path, common: $0) }) {
+                            try outputs.file(path)
+                        }
                     }
                 }
                 var next = 0
-                var written = 0
+                var files = 0
                 func start() {
-                    let index = next
-                    group.addTask { try topics.write(index) }
+                    let page = outputs.published[next]
+                    let path = outputs.paths[next]
+                    group.addTask {
+                        let key = common.flatMap { common in
+                            reuse?.sources[page.result.relativePath].map {
+                                outputs.views.topicKey(page, source: $0, common: common)
+                            }
+                        }
+                        return try keeper.write(path, key: key, isTopic: true) { outputs.topic(page) }
+                    }
                     next += 1
                 }
                 while next < min(lanes, outputs.published.count) { start() }
                 while let count = try await group.next() {
-                    written += count
+                    files += count
                     if next < outputs.published.count { start() }
                 }
-                return written
+                return files
             }
             let build = try staged.finish(leftoversRemoved: true)
+            let (records, kept, keptTopics) = keeper.result
             if let reuse, let manifest, let build {
                 // This build's folder, and the one it replaced, which is now the spare.
-                var generations = [OutputManifest.Generation(build: build, files: topics.records)]
+                var generations = [OutputManifest.Generation(build: build, files: records)]
                 if let replaced = manifest.generations.first(where: { $0.build == staged.replacedBuild }) {
                     generations.append(replaced)
                 }
                 OutputManifest(generations: generations).save(directory: reuse.directory)
             }
-            return (written, topics.kept)
+            return Written(files: files, kept: kept, keptTopics: keptTopics)
         } catch {
             staged.discard()
             throw error
@@ -215,55 +244,42 @@ enum SiteRenderer {
     /// two that do.
     static let slowest = ["review/index.html", "index.html", "references/index.html", "references.json"]
 
-    /// Writes topic pages, or keeps those the reused spare already holds, noting what each
-    /// file was made from.
-    private final class TopicWriter: Sendable {
-        let outputs: SiteOutputs
+    /// Writes files, or keeps those the reused spare already holds as this build would write
+    /// them, noting what each was made from.
+    private final class Keeper: Sendable {
         let staged: OutputWriter.Staged
-        let reuse: RenderReuse?
-        /// The spare's topic pages, as the build that wrote them left them.
+        /// The spare's files, as the build that wrote them left them.
         let earlier: [String: OutputManifest.Record]
-        let common: String?
-        private let written = Mutex<(records: [String: OutputManifest.Record], kept: Int)>(([:], 0))
+        private let state = Mutex<(records: [String: OutputManifest.Record], kept: Int, keptTopics: Int)>(([:], 0, 0))
 
-        init(
-            outputs: SiteOutputs, staged: OutputWriter.Staged, reuse: RenderReuse?,
-            earlier: [String: OutputManifest.Record]
-        ) {
-            self.outputs = outputs
+        init(staged: OutputWriter.Staged, earlier: [String: OutputManifest.Record]) {
             self.staged = staged
-            self.reuse = reuse
             self.earlier = earlier
-            common = reuse.map {
-                PageViews.commonTopicKey(
-                    program: $0.program, templates: outputs.templates, settings: outputs.site.settings,
-                    today: outputs.site.today)
-            }
         }
 
-        /// What each topic page written or kept was made from.
-        var records: [String: OutputManifest.Record] { written.withLock { $0.records } }
-        /// How many topic pages were kept.
-        var kept: Int { written.withLock { $0.kept } }
+        /// What each file written or kept was made from, how many were kept, and how many of
+        /// those were topic pages.
+        var result: (records: [String: OutputManifest.Record], kept: Int, keptTopics: Int) {
+            state.withLock { $0 }
+        }
 
-        /// Writes (or keeps) the topic page of `outputs.published[index]`; returns 1.
-        func write(_ index: Int) throws -> Int {
-            let page = outputs.published[index]
-            let path = outputs.paths[index]
-            guard let common, let source = reuse?.sources[page.result.relativePath] else {
-                try staged.write(outputs.topic(page))
-                return 1
-            }
-            let key = outputs.views.topicKey(page, source: source, common: common)
-            if let kept = earlier[path], kept.key == key, staged.stamp(path) == kept.stamp {
-                written.withLock {
+        /// Keeps the file at `path` if the spare holds it as made from `key`; else writes what
+        /// `make` makes. Returns how many files the output gained (0 when `make` makes none).
+        func write(_ path: String, key: String?, isTopic: Bool = false, _ make: () throws -> OutputFile?) throws
+            -> Int
+        {
+            if let key, let kept = earlier[path], kept.key == key, staged.stamp(path) == kept.stamp {
+                state.withLock {
                     $0.records[path] = kept
                     $0.kept += 1
+                    if isTopic { $0.keptTopics += 1 }
                 }
                 return 1
             }
-            if let stamp = try staged.write(outputs.topic(page)) {
-                written.withLock { $0.records[path] = OutputManifest.Record(key: key, stamp: stamp) }
+            guard let file = try make() else { return 0 }
+            let stamp = try staged.write(file)
+            if let key, let stamp {
+                state.withLock { $0.records[path] = OutputManifest.Record(key: key, stamp: stamp) }
             }
             return 1
         }
