@@ -80,53 +80,81 @@ import Testing
         func settle() async throws {
             try await build()
             try await build()
-            #expect(try await build() == (4, 2))
+            #expect(try await build() == (4, 4))
         }
     }
 
-    /// Each step changes one input and says which topic pages and which of the two site-wide
-    /// files that are kept (the reference index page, `references.json`) it may keep.
+    /// Each step changes one input and says how many topic pages and how many of the four
+    /// site-wide files that can be kept (home page, dashboard, reference index page,
+    /// `references.json`) it keeps.
     @Test func unchangedPagesAreKeptAndEveryInputIsSeen() async throws {
         var fixture = try Fixture()
         // The first two builds have no spare.
         #expect(try await fixture.build() == (0, 0))
         #expect(try await fixture.build() == (0, 0))
-        #expect(try await fixture.build() == (4, 2))
+        #expect(try await fixture.build() == (4, 4))
 
         // A page's own text: that page only.
         try fixture.site.write(
             "Content/topics/b.md", Self.topic("B", body: "Shared again, reworded [@shared; @own].\n"))
-        #expect(try await fixture.build() == (3, 2))
+        #expect(try await fixture.build() == (3, 4))
         try await fixture.settle()
 
-        // A shared source: every page that cites it, and both site-wide files.
+        // A warning: that page, and the dashboard, which lists it.
+        try fixture.site.write(
+            "Content/topics/b.md",
+            Self.topic("B", extra: "colour: blue\n", body: "Shared again, reworded [@shared; @own].\n"))
+        #expect(try await fixture.build() == (3, 3))
+        try await fixture.settle()
+
+        // A shared source: every page that cites it, and the reference index's two files.
         try fixture.site.write(
             "Content/bibliography.yaml", Self.bibliography.replacingOccurrences(of: "2020", with: "2021"))
-        #expect(try await fixture.build() == (2, 0))
+        #expect(try await fixture.build() == (2, 2))
         try await fixture.settle()
 
-        // A page's URL: the page, the page that links to it, and the reference index page,
-        // which links to it.
+        // A page's URL: the page, the page that links to it, and the three pages that list it.
         try fixture.site.write(
             "Content/topics/c.md", Self.topic("C", extra: "slug: c-moved\n", body: "## Sec\n\nC text [@own].\n"))
         #expect(try await fixture.build() == (2, 1))
         try await fixture.settle()
 
-        // A page's title: the page, and the reference index page, which names it.
-        let d = try #require(fixture.site.read("Content/topics/d.md"))
-        try fixture.site.write("Content/topics/d.md", d.replacingOccurrences(of: "title: D\n", with: "title: D2\n"))
+        // A page's title: the page and the three pages that name it.
+        let original = try #require(fixture.site.read("Content/topics/d.md"))
+        try fixture.site.write(
+            "Content/topics/d.md", original.replacingOccurrences(of: "title: D\n", with: "title: D2\n"))
         #expect(try await fixture.build() == (3, 1))
         try await fixture.settle()
 
+        // Tags: the page, and the home page, which groups pages by them.
+        var d = try #require(fixture.site.read("Content/topics/d.md"))
+        d = d.replacingOccurrences(of: "title: D2\n", with: "title: D2\ntags: [renal]\n")
+        try fixture.site.write("Content/topics/d.md", d)
+        #expect(try await fixture.build() == (3, 3))
+        try await fixture.settle()
+
+        // A summary: the page, the home page and the dashboard.
+        d = d.replacingOccurrences(of: "tags: [renal]\n", with: "tags: [renal]\nsummary: Short.\n")
+        try fixture.site.write("Content/topics/d.md", d)
+        #expect(try await fixture.build() == (3, 2))
+        try await fixture.settle()
+
+        // Reviewers: the page's badge and the dashboard.
+        d = d.replacingOccurrences(of: "  status: approved\n", with: "  status: approved\n  reviewers: [Board]\n")
+        try fixture.site.write("Content/topics/d.md", d)
+        #expect(try await fixture.build() == (3, 3))
+        try await fixture.settle()
+
         // Another key for a source the index lists: that entry gains an alias anchor. The page
-        // lists it without citing it, so only that page and the reference index page change.
+        // lists it without citing it, so only that page, the reference index page and the
+        // dashboard (for the warning that it is not cited) change.
         let listed = try #require(fixture.site.read("Content/topics/d.md"))
         try fixture.site.write(
             "Content/topics/d.md",
             listed.replacingOccurrences(
                 of: "references:\n",
                 with: "references:\n  - id: alias\n    type: guideline\n    title: Alias\n    doi: 10.1234/shared.1\n"))
-        #expect(try await fixture.build() == (3, 1))
+        #expect(try await fixture.build() == (3, 2))
         try await fixture.settle()
 
         // Where the reference index lists a source: each page's own `own` is another source,

@@ -183,6 +183,35 @@ struct PageViews {
         return (["count": entries.count, "root": root], entries.count, entry)
     }
 
+    /// A hash of what the home page is made from besides `common`: each published page's
+    /// file, title, tags, URL, badge and summary (see `home(_:)`).
+    func homeKey(_ published: [SitePage], common: String) -> String {
+        Self.hash(["index.html", common], published) { wire, page in
+            wire.write(page.file)
+            wire.write(page.metadata.title)
+            wire.write(page.metadata.tags)
+            wire.write(page.path)
+            wire.write(page.badge.rawValue)
+            wire.write(page.metadata.summary)
+        }
+    }
+
+    /// A hash of what the review dashboard is made from besides `common`: each page's file,
+    /// title, URL, badge, summary, review fields and whether it is published, and every
+    /// diagnostic (see `dashboard(diagnostics:)`).
+    func dashboardKey(diagnostics: [Diagnostic], common: String) -> String {
+        let pages = Self.hash(["review/index.html", common], site.pages) { wire, page in
+            wire.write(page.file)
+            wire.write(page.metadata.title)
+            wire.write(page.path)
+            wire.write(page.badge.rawValue)
+            wire.write(page.metadata.summary)
+            wire.write(page.metadata.review)
+            wire.write(page.isPublished)
+        }
+        return Self.hash([pages], diagnostics) { $0.write($1) }
+    }
+
     /// A hash of what the reference index page is made from besides `common`: each entry's
     /// anchor, keys and source, and the title and URL of each published page citing it (see
     /// `referenceIndex(_:)`).

@@ -129,6 +129,8 @@ struct SiteOutputs: Sendable {
     /// worth keeping (see `SiteRenderer.Keeper`); nil for the others, which are always made.
     func key(of path: String, common: String) -> String? {
         switch path {
+        case "index.html": views.homeKey(published, common: common)
+        case "review/index.html": views.dashboardKey(diagnostics: diagnostics, common: common)
         case "references/index.html": views.referenceIndexKey(published, common: common)
         case "references.json": views.referencesJSONKey(common: common)
         default: nil
@@ -163,7 +165,8 @@ enum SiteRenderer {
     }
 
     /// With `reuse`, a file whose copy in the reused spare was made from the same inputs (a
-    /// topic page, the reference index page, `references.json`) is kept as it is, not made again.
+    /// topic page, the home page, the dashboard, the reference index page, `references.json`)
+    /// is kept as it is, not made again.
     static func render(
         _ site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
         into output: String, reuse: RenderReuse? = nil
