@@ -122,7 +122,9 @@ struct PageViews {
         wire.write(page.citations.sources.count)
         for cited in page.citations.sources {
             wire.write(cited.key)
-            wire.write(cited.reference)
+            // A source the page lists itself is part of its result already.
+            wire.write(cited.isPageReference)
+            if !cited.isPageReference { wire.write(cited.reference) }
             wire.write(ReferenceMarkup.indexURL(of: cited.key, on: page, index: site.referenceIndex, root: root) ?? "")
         }
         wire.write(page.result.links.count)
@@ -239,7 +241,7 @@ struct PageViews {
         }
     }
 
-    /// SHA-256 of `head` and then of each item as `write` puts it, an item at a time (the
+    /// SHA-256 of `head` and then of each item as `write` puts it, 64 KB at a time (the
     /// reference index's 66,000 entries would be 15 MB at once).
     private static func hash<Item>(_ head: [String], _ items: [Item], _ write: (inout WireWriter, Item) -> Void)
         -> String
@@ -248,12 +250,14 @@ struct PageViews {
         var wire = WireWriter()
         wire.write(head)
         wire.write(items.count)
-        hash.update(data: wire.bytes)
         for item in items {
-            var wire = WireWriter()
             write(&wire, item)
-            hash.update(data: wire.bytes)
+            if wire.bytes.count >= 1 << 16 {
+                hash.update(data: wire.bytes)
+                wire.removeAll()
+            }
         }
+        hash.update(data: wire.bytes)
         return Fingerprint.hex(hash.finalize())
     }
 

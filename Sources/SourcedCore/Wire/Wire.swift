@@ -25,6 +25,11 @@ package struct WireWriter {
 
     package init() {}
 
+    /// Empties the buffer, keeping its storage, for a writer whose bytes are handed on in parts.
+    package mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     package mutating func write(_ value: Int) {
         var rest = UInt64(bitPattern: Int64(value) << 1 ^ Int64(value) >> 63)
         while rest >= 0x80 {
