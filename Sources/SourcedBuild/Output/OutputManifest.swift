@@ -5,17 +5,19 @@ import SourcedCore
     import Glibc
 #endif
 
-/// What the topic pages of the last two builds were rendered from, kept in the cache folder
-/// (`outputs.bin`, beside the page cache), so that a build can leave a topic page as it is
-/// instead of rendering it again.
+/// What the files of the last two builds that are worth keeping (topic pages, the home page,
+/// the dashboard, the reference index page, `references.json`) were made from, kept in the
+/// cache folder (`outputs.bin`, beside the page cache), so that a build can leave such a file
+/// as it is instead of making it again.
 ///
 /// A build writes into the spare: the folder the build before last wrote (see
-/// `OutputWriter.Staged`). A topic page there already holds this build's bytes when the key it
-/// was rendered from (`PageViews.topicKey`) is the key this build would render it from, and
-/// the file is still the one that build left (same inode, size and modification time). Each
-/// folder is known by its `.sourced-build` marker (`OutputWriter.buildID`).
+/// `OutputWriter.Staged`). A file there already holds this build's bytes when the key it was
+/// made from (`PageViews.topicKey`, `SiteOutputs.key(of:common:)`) is the key this build would
+/// make it from, and the file is still the one that build left (same inode, size and
+/// modification time). Each folder is known by its `.sourced-build` marker
+/// (`OutputWriter.buildID`).
 struct OutputManifest: WireCodable {
-    /// One topic page as written: the key it was rendered from and the file it was left in.
+    /// One file as written: the key it was made from and the file it was left in.
     struct Record: WireCodable, Sendable, Equatable {
         var key: String
         var stamp: OutputWriter.FileStamp
@@ -36,7 +38,7 @@ struct OutputManifest: WireCodable {
         }
     }
 
-    /// The topic pages of one build's folder.
+    /// Those files of one build's folder.
     struct Generation: WireCodable {
         var build: String
         var files: [String: Record]

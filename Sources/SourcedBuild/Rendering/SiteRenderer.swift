@@ -185,10 +185,8 @@ enum SiteRenderer {
             // The site-wide files (the reference index, the home page, the feeds), each a task of
             // its own, go first, the slowest first: each takes far longer than a topic page, and
             // after an edit, when most topic pages are kept, they are most of the work.
-            let siteWide = outputs.paths.dropFirst(outputs.published.count).sorted {
-                (Self.slowest.firstIndex(of: $0) ?? Self.slowest.count)
-                    < (Self.slowest.firstIndex(of: $1) ?? Self.slowest.count)
-            }
+            func rank(_ path: String) -> Int { Self.slowest.firstIndex(of: path) ?? Self.slowest.count }
+            let siteWide = outputs.paths.dropFirst(outputs.published.count).sorted { rank($0) < rank($1) }
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2 - 1
             let files = try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
@@ -208,10 +206,9 @@ enum SiteRenderer {
                     let page = outputs.published[next]
                     let path = outputs.paths[next]
                     group.addTask {
-                        let key = common.flatMap { common in
-                            reuse?.sources[page.result.relativePath].map {
-                                outputs.views.topicKey(page, source: $0, common: common)
-                            }
+                        var key: String?
+                        if let common, let source = reuse?.sources[page.result.relativePath] {
+                            key = outputs.views.topicKey(page, source: source, common: common)
                         }
                         return try keeper.write(path, key: key, isTopic: true) { outputs.topic(page) }
                     }
@@ -228,11 +225,9 @@ enum SiteRenderer {
             let (records, kept, keptTopics) = keeper.result
             if let reuse, let manifest, let build {
                 // This build's folder, and the one it replaced, which is now the spare.
-                var generations = [OutputManifest.Generation(build: build, files: records)]
-                if let replaced = manifest.generations.first(where: { $0.build == staged.replacedBuild }) {
-                    generations.append(replaced)
-                }
-                OutputManifest(generations: generations).save(directory: reuse.directory)
+                let replaced = manifest.generations.first { $0.build == staged.replacedBuild }
+                OutputManifest(generations: [.init(build: build, files: records)] + (replaced.map { [$0] } ?? []))
+                    .save(directory: reuse.directory)
             }
             return Written(files: files, kept: kept, keptTopics: keptTopics)
         } catch {
