@@ -8,6 +8,7 @@ struct Approve: AsyncParsableCommand {
         abstract: "Record a completed review of one page, tied to its current content and sources.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Argument(help: "The page to approve, e.g. Content/topics/hyponatremia.md.")
     var page: String
@@ -25,8 +26,13 @@ struct Approve: AsyncParsableCommand {
         let today = try options.today()
         let outcome: ApprovalOutcome
         do {
+            // Like check, it writes no cache unless told where.
             outcome = try await Pipeline.approve(
-                page: page, reviewer: reviewer, content: options.content, today: today)
+                page: page, reviewer: reviewer, content: options.content, today: today,
+                workers: try options.workerPool(),
+                store: cacheOptions.store(content: options.content, writes: cacheOptions.cache != nil))
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw fail(error)
         }

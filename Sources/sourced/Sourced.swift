@@ -96,7 +96,7 @@ struct CacheOptions: ParsableArguments {
     @Option(
         help: """
             Folder of the page-result cache (default: .sourced-cache beside the content folder). \
-            build updates it; check and serve read it, and check updates it only when this \
+            build updates it; check, approve and serve read it, and check and approve update it only when this \
             option is given.
             """)
     var cache: String?

@@ -78,3 +78,26 @@ import Testing
                 == [".gitkeep"])
     }
 }
+
+extension HostileInputTests {
+    /// `approve` parses the site as `check` does, in workers: a hostile page elsewhere gets
+    /// `render-limit` and the approval of a sound page goes ahead.
+    @Test func approvingASoundPageSurvivesAHostilePageElsewhere() throws {
+        let site = try TempSite([
+            "Content/site.yaml": "title: Hostile\n",
+            "Content/brackets.md": Self.front("Brackets") + Self.hostile["brackets"]!,
+            "Content/fine.md": page(title: "Fine", status: "in-review", body: "Causes include:\n"),
+        ])
+        let start = ContinuousClock.now
+        let result = try site.run([
+            "approve", "Content/fine.md", "--reviewer", "Dr A", "--jobs", "1", "--page-timeout", "1", "--date",
+            "2026-11-01",
+        ])
+        // One page at 1 s, plus start-up; parsed in-process, this page took over 30 s.
+        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("Approved Content/fine.md by Dr A on 2026-11-01"))
+        #expect(site.read("Content/fine.md")?.contains("status: approved") == true)
+        #expect(site.read("Content/brackets.md") == Self.front("Brackets") + Self.hostile["brackets"]!)
+    }
+}

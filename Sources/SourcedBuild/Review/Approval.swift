@@ -11,11 +11,16 @@ public struct ApprovalOutcome: Sendable {
 
 extension Pipeline {
     /// Records a completed review of one page (SPEC §5): checks the whole site, refuses a page
-    /// with errors, then rewrites only the review lines of its front matter.
-    public static func approve(page: String, reviewer: String, content: String, today: Day) async throws
-        -> ApprovalOutcome
-    {
-        let (site, outcome) = try await assembleAndCheck(content: content, today: today)
+    /// with errors, then rewrites only the review lines of its front matter. The site is
+    /// parsed as `check` parses it: in `workers` when given (so a hostile page elsewhere gets
+    /// `render-limit` instead of stopping the approval), and from `store` where it can.
+    public static func approve(
+        page: String, reviewer: String, content: String, today: Day, workers: WorkerPool? = nil,
+        store: ResultStore? = nil
+    ) async throws -> ApprovalOutcome {
+        var cache = PageCache()
+        let (site, outcome) = try await assembleAndCheck(
+            content: content, today: today, cache: &cache, workers: workers, store: store)
         let wanted = normalisedPath(page)
         let own = outcome.diagnostics.filter { normalisedPath($0.file) == wanted }
         guard let target = site.pages.first(where: { normalisedPath($0.file) == wanted }) else {
