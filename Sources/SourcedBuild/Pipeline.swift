@@ -65,8 +65,11 @@ public enum Pipeline {
             site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output,
             reuse: store?.renderReuse())
         if !freeing { keepUntilExit(site) }
+        var checked = outcome
+        // One line is enough: both files live in the same cache folder.
+        checked.cacheProblem = checked.cacheProblem ?? written.manifestProblem
         return BuildOutcome(
-            check: outcome, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
+            check: checked, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
             fileCount: written.files, keptCount: written.keptTopics, keptFileCount: written.kept)
     }
 

@@ -153,4 +153,19 @@ import Testing
         #expect(warnings.first?.contains("Content/site.yaml/cache") == true)
         #expect(site.exists("Public/topics/a/index.html"))
     }
+
+    @Test func aManifestThatCannotBeWrittenIsAWarning() throws {
+        let site = try site()
+        #expect(try build(site).status == 0)
+        // A folder where the manifest goes: the page cache saves, the manifest cannot.
+        let manifest = site.root.appendingPathComponent(".sourced-cache/outputs.bin")
+        try FileManager.default.removeItem(at: manifest)
+        try FileManager.default.createDirectory(at: manifest, withIntermediateDirectories: false)
+        let result = try build(site)
+        #expect(result.status == 0)
+        let warnings = result.stderr.split(separator: "\n").filter { $0.hasPrefix("sourced: warning: ") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains(".sourced-cache/outputs.bin") == true)
+        #expect(site.exists("Public/topics/a/index.html"))
+    }
 }

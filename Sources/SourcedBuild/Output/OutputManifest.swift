@@ -102,17 +102,28 @@ struct OutputManifest: WireCodable {
         return manifest
     }
 
-    /// Writes the manifest to a new file renamed over the old one. A manifest that cannot be
-    /// written costs the next build time, never this one its output.
-    func save(directory: String) {
+    /// Writes the manifest to a new file renamed over the old one; why it could not, if it
+    /// could not. A manifest that cannot be written costs the next build time, never this one
+    /// its output.
+    func save(directory: String) -> String? {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
         let temporary = "\(path).\(getpid()).tmp"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return }
+        guard descriptor >= 0 else { return Self.problem(temporary) }
         var bytes: [UInt8] = []
         WorkerProtocol.appendFrame(WorkerProtocol.encode(self), to: &bytes)
         let written = WorkerProtocol.writeAll(descriptor, bytes)
-        if close(descriptor) != 0 || !written || rename(temporary, path) != 0 { unlink(temporary) }
+        let problem = written ? nil : Self.problem(temporary)
+        guard close(descriptor) == 0, problem == nil, rename(temporary, path) == 0 else {
+            let failure = problem ?? Self.problem(path)
+            unlink(temporary)
+            return failure
+        }
+        return nil
+    }
+
+    private static func problem(_ path: String) -> String {
+        "cannot write '\(path)': \(String(cString: strerror(errno)))"
     }
 }

@@ -162,6 +162,8 @@ enum SiteRenderer {
         var files = 0
         var kept = 0
         var keptTopics = 0
+        /// Why the manifest of what was kept could not be saved, if it could not.
+        var manifestProblem: String?
     }
 
     /// With `reuse`, a file whose copy in the reused spare was made from the same inputs (a
@@ -223,13 +225,15 @@ enum SiteRenderer {
             }
             let build = try staged.finish(leftoversRemoved: true)
             let (records, kept, keptTopics) = keeper.result
+            var problem: String?
             if let reuse, let manifest, let build {
                 // This build's folder, and the one it replaced, which is now the spare.
                 let replaced = manifest.generations.first { $0.build == staged.replacedBuild }
-                OutputManifest(generations: [.init(build: build, files: records)] + (replaced.map { [$0] } ?? []))
-                    .save(directory: reuse.directory)
+                problem = OutputManifest(
+                    generations: [.init(build: build, files: records)] + (replaced.map { [$0] } ?? [])
+                ).save(directory: reuse.directory)
             }
-            return Written(files: files, kept: kept, keptTopics: keptTopics)
+            return Written(files: files, kept: kept, keptTopics: keptTopics, manifestProblem: problem)
         } catch {
             staged.discard()
             throw error
