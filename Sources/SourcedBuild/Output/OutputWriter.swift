@@ -217,8 +217,8 @@ enum OutputWriter {
             }
         }
 
-        /// Writes one file; safe from many threads at once. The stamp of a file written whole
-        /// (text or bytes).
+        /// Writes one file; safe from many threads at once. The stamp of the file as written,
+        /// except for a copy.
         @discardableResult
         func write(_ file: OutputFile) throws -> FileStamp? {
             switch file.content {
