@@ -33,7 +33,7 @@ public enum Pipeline {
     ///
     /// With a `store`, pages unchanged since the run that last saved it are not parsed again,
     /// and the store is saved (if it writes) as soon as every page has its result. A build with
-    /// a store also keeps the topic pages whose inputs are unchanged (`OutputManifest`).
+    /// a store also keeps the files whose inputs are unchanged (`OutputManifest`).
     public static func check(
         content: String, today: Day, workers: WorkerPool? = nil, store: ResultStore? = nil, freeing: Bool = true
     ) async throws -> CheckOutcome {

@@ -30,7 +30,8 @@ public final class ResultStore {
     /// by any other code are dropped. Worked out on the loading task.
     private let givenProgram: String?
     private var program = ""
-    /// Whether the run may write the file (`check` and `serve` write nothing unless asked).
+    /// Whether the run may write the file (`check`, `approve` and `serve` write nothing unless
+    /// asked).
     let writes: Bool
     private var settings: SiteSettings?
     private var entries: [String: Entry] = [:]

@@ -99,5 +99,7 @@ extension HostileInputTests {
         #expect(result.stdout.hasPrefix("Approved Content/fine.md by Dr A on 2026-11-01"))
         #expect(site.read("Content/fine.md")?.contains("status: approved") == true)
         #expect(site.read("Content/brackets.md") == Self.front("Brackets") + Self.hostile["brackets"]!)
+        // Like check, it writes no cache unless told where.
+        #expect(!site.exists(".sourced-cache"))
     }
 }

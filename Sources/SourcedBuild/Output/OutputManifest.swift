@@ -110,20 +110,16 @@ struct OutputManifest: WireCodable {
         let temporary = "\(path).\(getpid()).tmp"
         unlink(temporary)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return Self.problem(temporary) }
+        guard descriptor >= 0 else { return ResultStore.StoreError(file: temporary, errno: errno).description }
         var bytes: [UInt8] = []
         WorkerProtocol.appendFrame(WorkerProtocol.encode(self), to: &bytes)
         let written = WorkerProtocol.writeAll(descriptor, bytes)
-        let problem = written ? nil : Self.problem(temporary)
+        let problem = written ? nil : errno
         guard close(descriptor) == 0, problem == nil, rename(temporary, path) == 0 else {
-            let failure = problem ?? Self.problem(path)
+            let failure = ResultStore.StoreError(file: path, errno: problem ?? errno)
             unlink(temporary)
-            return failure
+            return failure.description
         }
         return nil
-    }
-
-    private static func problem(_ path: String) -> String {
-        "cannot write '\(path)': \(String(cString: strerror(errno)))"
     }
 }

@@ -82,7 +82,7 @@ struct PageViews {
         return url(of: target) + (fragment.map { "#" + $0 } ?? "")
     }
 
-    // MARK: What a topic page is made from
+    // MARK: What each output is made from
 
     /// What every file of a build is made from besides its own inputs: the code, the theme,
     /// the settings and the day, hashed.
@@ -174,15 +174,25 @@ struct PageViews {
     func referenceIndex(_ published: [SitePage]) -> (
         context: [String: Any], count: Int, entry: @Sendable (Int) -> String
     ) {
-        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        let citing = citingPages(published)
         let entries = site.referenceIndex.entries
         let entry: @Sendable (Int) -> String = { index in
-            let citedBy = entries[index].citedBy.compactMap { pages[$0] }.map {
-                (title: $0.metadata.title, url: url(of: $0))
-            }
-            return ReferenceMarkup.indexEntry(entries[index], citedBy: citedBy)
+            ReferenceMarkup.indexEntry(entries[index], citedBy: citing(entries[index]))
         }
         return (["count": entries.count, "root": root], entries.count, entry)
+    }
+
+    /// The title and URL of each published page that cites an entry: what the reference index
+    /// page names, and so what its key covers.
+    private func citingPages(_ published: [SitePage])
+        -> @Sendable (ReferenceIndex.Entry) -> [(
+            title: String, url: String
+        )]
+    {
+        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        return { entry in
+            entry.citedBy.compactMap { pages[$0] }.map { (title: $0.metadata.title, url: url(of: $0)) }
+        }
     }
 
     /// A hash of what the home page is made from besides `common`: each published page's
@@ -218,16 +228,16 @@ struct PageViews {
     /// anchor, keys and source, and the title and URL of each published page citing it (see
     /// `referenceIndex(_:)`).
     func referenceIndexKey(_ published: [SitePage], common: String) -> String {
-        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        let citing = citingPages(published)
         return Self.hash(["references/index.html", common], site.referenceIndex.entries) { wire, entry in
             wire.write(entry.anchor)
             wire.write(entry.keys)
             wire.write(entry.reference)
-            let citing = entry.citedBy.compactMap { pages[$0] }
-            wire.write(citing.count)
-            for page in citing {
-                wire.write(page.metadata.title)
-                wire.write(url(of: page))
+            let pages = citing(entry)
+            wire.write(pages.count)
+            for page in pages {
+                wire.write(page.title)
+                wire.write(page.url)
             }
         }
     }
