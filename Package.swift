@@ -23,11 +23,14 @@ let package = Package(
         ),
         .target(name: "SourcedMarkdown", dependencies: ["CCMarkGFM", "SourcedCore"]),
         .target(name: "SourcedCore"),
+        // Linux calls Swift's Glibc module does not declare (renameat2's atomic exchange).
+        .target(name: "CSystemCalls"),
         .target(
             name: "SourcedBuild",
             dependencies: [
                 "SourcedCore",
                 "SourcedMarkdown",
+                "CSystemCalls",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -23,8 +23,8 @@ public struct PageCache: Sendable {
     /// Every page's result: cached where its bytes and the settings are unchanged, else from
     /// `parse`, which gets only the pages that need it. Afterwards the cache holds exactly these.
     mutating func results(
-        for pages: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async -> [PageResult]
-    ) async -> [PageResult] {
+        for pages: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async throws -> [PageResult]
+    ) async rethrows -> [PageResult] {
         if self.settings != settings { entries = [:] }
         self.settings = settings
         var results: [PageResult?] = []
@@ -38,7 +38,7 @@ public struct PageCache: Sendable {
                 stale.append(index)
             }
         }
-        for (index, result) in zip(stale, await parse(stale.map { pages[$0] })) {
+        for (index, result) in zip(stale, try await parse(stale.map { pages[$0] })) {
             results[index] = result
             entries[pages[index].relativePath] = (pages[index].bytes, result)
         }

@@ -23,6 +23,8 @@ public struct BuildOutcome: Sendable {
     public var keptCount: Int = 0
     /// Files kept so: the topic pages and the site-wide files worth keeping.
     public var keptFileCount: Int = 0
+    /// Something the user should know about how the output was written, if there is.
+    public var outputWarning: String? = nil
 }
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
@@ -70,7 +72,10 @@ public enum Pipeline {
         checked.cacheProblem = checked.cacheProblem ?? written.manifestProblem
         return BuildOutcome(
             check: checked, wrote: true, publishedCount: published, sourceCount: site.referenceIndex.entries.count,
-            fileCount: written.files, keptCount: written.keptTopics, keptFileCount: written.kept)
+            fileCount: written.files, keptCount: written.keptTopics, keptFileCount: written.kept,
+            outputWarning: written.swappedAtomically
+                ? nil
+                : "the file system of '\(output)' cannot swap two folders in one step (renameat2 RENAME_EXCHANGE), so the site was swapped in with two renames: for a moment there was no '\(output)'")
     }
 
     /// Holds `value` for the rest of the process.
@@ -106,11 +111,11 @@ public enum Pipeline {
         let decoding = Task { [known = cache.bibliography(tree.bibliography), file = tree.bibliography] in
             known ?? BibliographyDecoder.decode(file)
         }
-        let results = await cache.results(for: tree.pages, settings: settings) { stale in
-            guard let store else { return await parsePages(stale, settings: settings, workers: workers) }
+        let results = try await cache.results(for: tree.pages, settings: settings) { stale in
+            guard let store else { return try await parsePages(stale, settings: settings, workers: workers) }
             // The store keeps what it is given: every page, as a fresh in-memory cache passes.
-            return await store.results(for: stale, settings: settings) {
-                await parsePages($0, settings: settings, workers: workers)
+            return try await store.results(for: stale, settings: settings) {
+                try await parsePages($0, settings: settings, workers: workers)
             }
         }
         // Before the rendering, which is when a build uses the most memory.
@@ -132,10 +137,10 @@ public enum Pipeline {
 
     /// The per-page stage over every page: in worker processes when a pool is given, else in
     /// this process, a bounded number at a time.
-    static func parsePages(_ files: [SourceFile], settings: SiteSettings, workers pool: WorkerPool? = nil) async
+    static func parsePages(_ files: [SourceFile], settings: SiteSettings, workers pool: WorkerPool? = nil) async throws
         -> [PageResult]
     {
-        if let pool { return await pool.parse(files, settings: settings) }
+        if let pool { return try await pool.parse(files, settings: settings) }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         return await withTaskGroup(of: (Int, PageResult).self) { group in
             var results = [PageResult?](repeating: nil, count: files.count)

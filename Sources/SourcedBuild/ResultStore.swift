@@ -136,9 +136,24 @@ public final class ResultStore {
 
     /// The default cache folder: `.sourced-cache` beside the content folder (in a project laid
     /// out as SPEC §1 says, the project's top level).
+    ///
+    /// Worked out on the text of the path, as given: Foundation's `deletingLastPathComponent`
+    /// traps on some relative paths (`C/`, `.`). A path whose last part is `.` or `..` names
+    /// its folder only once made absolute.
     public static func defaultDirectory(content: String) -> String {
-        let parent = ((content as NSString).standardizingPath as NSString).deletingLastPathComponent
-        return ((parent.isEmpty ? "." : parent) as NSString).appendingPathComponent(".sourced-cache")
+        var path = Substring(content)
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        let last = path.split(separator: "/").last ?? ""
+        let parent: String
+        if last == "." || last == ".." || path.isEmpty {
+            parent = URL(fileURLWithPath: String(path.isEmpty ? "." : path)).standardizedFileURL
+                .deletingLastPathComponent().path
+        } else if let slash = path.lastIndex(of: "/") {
+            parent = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            parent = "."
+        }
+        return parent.hasSuffix("/") ? parent + ".sourced-cache" : parent + "/.sourced-cache"
     }
 
     /// What the results of this process depend on besides their inputs: the SHA-256 of its
@@ -218,8 +233,8 @@ public final class ResultStore {
     /// The results of `files`: the kept one for each unchanged page, the rest from `parse`,
     /// which gets only the pages that need it. Afterwards the store holds exactly these pages.
     func results(
-        for files: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async -> [PageResult]
-    ) async -> [PageResult] {
+        for files: [SourceFile], settings: SiteSettings, parse: ([SourceFile]) async throws -> [PageResult]
+    ) async rethrows -> [PageResult] {
         if !loaded {
             loaded = true
             let read = await startLoading().value
@@ -249,7 +264,7 @@ public final class ResultStore {
                 stale.append(results.count - 1)
             }
         }
-        for (index, result) in zip(stale, await parse(stale.map { files[$0] })) {
+        for (index, result) in zip(stale, try await parse(stale.map { files[$0] })) {
             results[index] = result
             let file = files[index]
             // A page that hit a worker's limits may pass on a quieter machine: never kept.

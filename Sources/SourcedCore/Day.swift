@@ -49,7 +49,16 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
         return era * 146_097 + doe - 719_468
     }
 
-    public func adding(days: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + days) }
+    /// The days of years 1 to 9999, the years `YYYY-MM-DD` can write, as days since 1970-01-01.
+    public static let supportedDays = -719_162...2_932_896
+
+    /// `days` later (or earlier); a result beyond year 9999 (or before year 1) stops there, so
+    /// no number of days a user writes can overflow.
+    public func adding(days: Int) -> Day {
+        let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
+        let range = Day.supportedDays
+        return Day(daysSinceEpoch: overflow ? (days > 0 ? range.upperBound : range.lowerBound) : sum.clamped(to: range))
+    }
 
     public var description: String {
         func pad(_ n: Int, _ width: Int) -> String {
@@ -59,7 +68,7 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {
@@ -67,5 +76,11 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
         case 4, 6, 9, 11: 30
         default: 31
         }
+    }
+}
+
+extension Comparable {
+    fileprivate func clamped(to range: ClosedRange<Self>) -> Self {
+        min(max(self, range.lowerBound), range.upperBound)
     }
 }

@@ -5,6 +5,8 @@ public struct SiteSettings: Sendable, Codable, Equatable {
     public var language: String
     public var disclaimer: String?
     public var reviewMaxAgeDays: Int
+    /// `review.max_age_days` may be up to a hundred years.
+    public static let reviewMaxAgeRange = 0...36_525
     public var reviewDashboard: Bool
     public var publishStatuses: [ReviewStatus]
     public var uncitedClaims: ClaimPolicy

@@ -26,6 +26,9 @@ struct Build: AsyncParsableCommand {
             throw fail(error)
         }
         warnIfUnsaved(outcome.check)
+        if let warning = outcome.outputWarning {
+            FileHandle.standardError.write(Data("sourced: warning: \(warning)\n".utf8))
+        }
         let diagnostics = outcome.check.diagnostics
         for diagnostic in diagnostics {
             FileHandle.standardError.write(Data((DiagnosticReport.line(diagnostic) + "\n").utf8))

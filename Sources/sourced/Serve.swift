@@ -13,8 +13,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on; loopback unless you say otherwise.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
+    @Option(help: "Port to listen on, 1 to 65535 (0 picks a free one).")
     var port = 8080
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 1 to 65535, not \(port)") }
+    }
 
     func run() async throws {
         let fixed = options.date != nil ? try options.today() : nil

@@ -49,14 +49,15 @@ struct CommonOptions: ParsableArguments {
         help: """
             Parse pages in this many worker processes, each limited in memory and time, so a \
             hostile page gets a render-limit error instead of stopping the run. Default: one per \
-            core. 0: in this process, unprotected.
+            core; never more than there are pages, nor than four per core. 0: in this process, \
+            unprotected.
             """)
     var jobs: Int?
 
     @Option(help: "Seconds a worker may spend on one page before it gets render-limit.")
     var pageTimeout = 10.0
 
-    @Option(help: "Address-space limit of each worker process, in MiB.")
+    @Option(help: "Address-space limit of each worker process, in MiB (64 to 1048576).")
     var workerMemory = 2048
 
     /// The worker pool `--jobs` asks for, if any.
@@ -66,7 +67,9 @@ struct CommonOptions: ParsableArguments {
         guard pageTimeout > 0, pageTimeout <= 3600 else {
             throw ValidationError("--page-timeout must be between 0 and 3600 seconds")
         }
-        guard workerMemory >= 64 else { throw ValidationError("--worker-memory must be at least 64 (MiB)") }
+        guard (64...1_048_576).contains(workerMemory) else {
+            throw ValidationError("--worker-memory must be from 64 to 1048576 (MiB)")
+        }
         guard count > 0 else { return nil }
         let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         return try WorkerPool(
@@ -87,7 +90,12 @@ struct CommonOptions: ParsableArguments {
         } else {
             seconds = Int(Date().timeIntervalSince1970)
         }
-        return Day(daysSinceEpoch: Int((Double(seconds) / 86_400).rounded(.down)))
+        // Whole days, rounded down (before 1970 too); Int.min / 86_400 cannot overflow.
+        let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
+        guard Day.supportedDays.contains(days) else {
+            throw ValidationError("SOURCE_DATE_EPOCH must be a time in the years 1 to 9999, not \(seconds)")
+        }
+        return Day(daysSinceEpoch: days)
     }
 }
 

@@ -218,5 +218,16 @@ import Testing
         #expect(ResultStore.defaultDirectory(content: "Content/") == "./.sourced-cache")
         #expect(ResultStore.defaultDirectory(content: "site/Content") == "site/.sourced-cache")
         #expect(ResultStore.defaultDirectory(content: "/srv/kb/Content") == "/srv/kb/.sourced-cache")
+        // One-letter and dotted paths trapped in Foundation's deletingLastPathComponent.
+        #expect(ResultStore.defaultDirectory(content: "C") == "./.sourced-cache")
+        #expect(ResultStore.defaultDirectory(content: "C/") == "./.sourced-cache")
+        #expect(ResultStore.defaultDirectory(content: "a/C//") == "a/.sourced-cache")
+        #expect(ResultStore.defaultDirectory(content: "/C") == "/.sourced-cache")
+        let here = FileManager.default.currentDirectoryPath
+        let above = URL(fileURLWithPath: here).deletingLastPathComponent().path
+        for dot in [".", "./", "x/.."] {
+            let expected = (above.hasSuffix("/") ? above : above + "/") + ".sourced-cache"
+            #expect(ResultStore.defaultDirectory(content: dot) == expected, "\(dot)")
+        }
     }
 }

@@ -24,6 +24,19 @@ import Testing
         #expect(day.adding(days: 730).description == "2028-10-31")
         #expect(Day(daysSinceEpoch: 1_793_491_200 / 86_400) == day)
     }
+
+    /// A number of days from a user (`review.max_age_days: 9223372036854775807`) trapped.
+    @Test func arithmeticStopsAtTheYearsADateCanWrite() throws {
+        let first = try #require(Day("0001-01-01"))
+        let last = try #require(Day("9999-12-31"))
+        #expect(Day.supportedDays == first.daysSinceEpoch...last.daysSinceEpoch)
+        let day = try #require(Day("2026-11-01"))
+        #expect(day.adding(days: .max) == last)
+        #expect(day.adding(days: 99_999_999_999_999_999) == last)
+        #expect(day.adding(days: .min) == first)
+        #expect(last.adding(days: 1) == last)
+        #expect(day < last && first < day)
+    }
 }
 
 @Suite struct SiteSettingsTests {

@@ -29,7 +29,8 @@ enum SiteSettingsDecoder {
         settings.disclaimer = reader.string(f["disclaimer"], "disclaimer")
         if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
             settings.reviewMaxAgeDays =
-                reader.integer(review["max_age_days"], "max_age_days") ?? settings.reviewMaxAgeDays
+                reader.integer(review["max_age_days"], "max_age_days", in: SiteSettings.reviewMaxAgeRange)
+                ?? settings.reviewMaxAgeDays
             settings.reviewDashboard = reader.bool(review["dashboard"], "dashboard") ?? settings.reviewDashboard
         }
         if let node = f["publish"], let publish = reader.mapping(node, "publish", allowed: ["statuses"]) {

@@ -149,10 +149,14 @@ struct YAMLReader {
         return value
     }
 
-    mutating func integer(_ node: Node?, _ field: String) -> Int? {
+    /// A whole number in `range`: every number a user writes bounds a computation (a date, a
+    /// count), and a bound keeps that from overflowing.
+    mutating func integer(_ node: Node?, _ field: String, in range: ClosedRange<Int>) -> Int? {
         guard let text = string(node, field), let node else { return nil }
-        guard let value = Int(text), value >= 0 else {
-            report(node, "'\(field)' must be a whole number, not '\(text)'")
+        guard let value = Int(text), range.contains(value) else {
+            report(
+                node,
+                "'\(field)' must be a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             return nil
         }
         return value

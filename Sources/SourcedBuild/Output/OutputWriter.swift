@@ -1,3 +1,4 @@
+import CSystemCalls
 import Foundation
 import SourcedCore
 
@@ -7,29 +8,180 @@ import SourcedCore
 
 /// Writes a built site beside the output folder and swaps it in at the end (SPEC §5).
 ///
-/// The old folder is replaced only if it is empty (dotfiles aside) or carries the marker
-/// an earlier build left, so files nobody built are never silently deleted.
+/// The old folder is replaced only if it is empty (dotfiles aside) or carries the marker an
+/// earlier build left and holds nothing that build did not write (the marker lists its files),
+/// so files nobody built are never silently deleted.
 enum OutputWriter {
     static let marker = ".sourced-build"
+    static let markerHeading = "written by sourced build; this folder is replaced on every build\n"
+    /// Then one path a line, a backslash in it written `\\\\` and a line break `\\n`.
+    static let markerListHeading = "files this build wrote:\n"
 
     struct Refusal: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Checks that `directory` may be replaced, before any work is written.
+    /// One line saying what went wrong with `path`, from `errno`.
+    static func failure(_ what: String, _ path: String) -> Refusal {
+        Refusal(description: "cannot \(what) '\(path)': \(String(cString: strerror(errno)))")
+    }
+
+    /// What a folder's marker says about it.
+    enum Provenance: Equatable {
+        /// No marker: no build wrote it.
+        case unmarked
+        /// A marker of a version of Sourced that did not list what it wrote.
+        case unlisted
+        /// The files (paths relative to the folder) the build that wrote it wrote.
+        case listed(Set<String>)
+    }
+
+    static func provenance(of folder: String) -> Provenance {
+        guard isFolder(folder), let bytes = try? readAll(folder + "/" + marker) else { return .unmarked }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let list = text.range(of: markerListHeading) else { return .unlisted }
+        var files: Set<String> = []
+        for line in text[list.upperBound...].split(separator: "\n") { files.insert(unescape(line)) }
+        return .listed(files)
+    }
+
+    /// The marker a build writes: always the same text for the same files, so that two builds
+    /// of the same content are byte-identical.
+    static func markerText(files: Set<String>) -> String {
+        var text = markerHeading + markerListHeading
+        for path in files.sorted() { text += escape(path) + "\n" }
+        return text
+    }
+
+    private static func escape(_ path: String) -> String {
+        guard path.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") }) else { return path }
+        return path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    private static func unescape(_ line: Substring) -> String {
+        guard line.contains("\\") else { return String(line) }
+        var out = ""
+        var escaped = false
+        for c in line {
+            if escaped {
+                out.append(c == "n" ? "\n" : c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The folder `directory` stands for: the folder a symlink there points to (so the link
+    /// keeps naming the site, and the site is swapped where it lives), else `directory` itself.
+    static func resolve(_ directory: String) throws -> String {
+        var status = stat()
+        guard lstat(directory, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return directory }
+        guard let real = realpath(directory, nil) else {
+            throw Refusal(
+                description:
+                    "output '\(directory)' is a symlink to a folder that does not exist (\(String(cString: strerror(errno)))); create the folder or choose another --output"
+            )
+        }
+        defer { free(real) }
+        var resolved = stat()
+        let path = String(cString: real)
+        guard stat(path, &resolved) == 0, resolved.st_mode & S_IFMT == S_IFDIR else {
+            throw Refusal(description: "output '\(directory)' is a symlink to '\(path)', which is not a folder")
+        }
+        return path
+    }
+
+    /// Checks that `directory` may be replaced, before any work is written: it is missing,
+    /// empty but for dotfiles, or an earlier build's output holding only what that build wrote.
     static func checkReplaceable(_ directory: String) throws {
-        let fm = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory, isDirectory: &isDirectory) else { return }
-        guard isDirectory.boolValue else {
+        let path = try resolve(directory)
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFDIR else {
             throw Refusal(description: "output '\(directory)' exists and is not a folder")
         }
-        let entries = try fm.contentsOfDirectory(atPath: directory)
-        if entries.contains(marker) || entries.allSatisfy({ $0.hasPrefix(".") }) { return }
+        let strangers: [String]
+        switch provenance(of: path) {
+        case .unlisted:
+            return
+        case .listed(let files):
+            strangers = OutputWriter.strangers(in: path, besides: files)
+        case .unmarked:
+            guard let entries = entries(of: path) else { throw failure("read the folder", path) }
+            strangers = entries.map(\.name).filter { !$0.hasPrefix(".") }
+        }
+        guard !strangers.isEmpty else { return }
+        let shown = strangers.sorted().prefix(3).joined(separator: ", ") + (strangers.count > 3 ? ", …" : "")
         throw Refusal(
             description:
-                "refusing to replace '\(directory)': it holds files that no Sourced build wrote (\(entries.sorted().prefix(3).joined(separator: ", "))…); empty it or choose another --output"
+                "refusing to replace '\(directory)': it holds \(strangers.count == 1 ? "a file" : "\(strangers.count) files") that no Sourced build wrote (\(shown)); move \(strangers.count == 1 ? "it" : "them") out (files to publish belong in the content folder) or choose another --output"
         )
+    }
+
+    /// Files (and symlinks) below `folder` that are not in `files`, the dotfiles at its top aside.
+    static func strangers(in folder: String, besides files: Set<String>) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String) {
+            for entry in entries(of: folder + "/" + relative) ?? [] {
+                if relative.isEmpty && entry.name.hasPrefix(".") { continue }
+                let path = relative + entry.name
+                if entry.isFolder {
+                    walk(path + "/")
+                } else if !files.contains(path) {
+                    found.append(path)
+                }
+            }
+        }
+        walk("")
+        return found
+    }
+
+    /// The names in a folder (never `.` or `..`) and whether each is a folder itself (a symlink
+    /// to one is not); nil when it cannot be read.
+    static func entries(of folder: String) -> [(name: String, isFolder: Bool)]? {
+        guard let directory = opendir(folder) else { return nil }
+        defer { closedir(directory) }
+        var names: [(String, Bool)] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name == "." || name == ".." { continue }
+            let type = entry.pointee.d_type
+            let isFolder = type == DT_UNKNOWN ? Self.isFolder(folder + "/" + name) : type == DT_DIR
+            names.append((name, isFolder))
+        }
+        return names
+    }
+
+    /// Makes `path` and the folders above it that are missing.
+    static func makeFolders(_ path: String) throws {
+        if mkdir(path, 0o755) == 0 || (errno == EEXIST && isFolder(path)) { return }
+        guard errno == ENOENT else { throw failure("create the folder", path) }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else { throw failure("create the folder", path) }
+        try makeFolders(parent)
+        if mkdir(path, 0o755) != 0, !(errno == EEXIST && isFolder(path)) { throw failure("create the folder", path) }
+    }
+
+    /// The whole file at `path`.
+    private static func readAll(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw failure("read", path) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw failure("read", path) }
+            if n == 0 { return bytes }
+            bytes += buffer[..<n]
+        }
     }
 
     /// Opens `path`, hands `body` a function that writes a whole buffer to it, and closes it.
@@ -129,14 +281,9 @@ enum OutputWriter {
         }
     }
 
-    /// Whether `folder` is the output of an earlier build.
-    private static func isEarlierOutput(_ folder: String) -> Bool {
-        isFolder(folder) && access(folder + "/" + marker, F_OK) == 0
-    }
-
     /// Which build wrote `folder`: the inode and modification time of the marker every build
-    /// writes afresh (its text is always the same, so that two builds of the same content are
-    /// byte-identical). Nil when there is no marker.
+    /// writes afresh (its text is the same for the same files, so that two builds of the same
+    /// content are byte-identical). Nil when there is no marker.
     static func buildID(of folder: String) -> String? {
         stamp(folder + "/" + marker).flatMap(buildID)
     }
@@ -145,6 +292,21 @@ enum OutputWriter {
     /// there two builds a second apart could leave markers alike.
     private static func buildID(_ stamp: FileStamp) -> String? {
         stamp.modified % 1_000_000_000 == 0 ? nil : "\(stamp.inode):\(stamp.modified)"
+    }
+
+    /// Removes the staging folders (`.NAME.sourced-new-PID`) and retired outputs
+    /// (`.NAME.sourced-old-PID`) that builds killed before they finished left in `parent`, those
+    /// whose process is gone. A folder of a build still running is left alone.
+    static func removeAbandoned(in parent: String, output name: String) {
+        let prefixes = [".\(name).sourced-new-", ".\(name).sourced-old-"]
+        let own = getpid()
+        for entry in entries(of: parent) ?? [] where entry.isFolder {
+            guard let prefix = prefixes.first(where: entry.name.hasPrefix),
+                let pid = Int32(entry.name.dropFirst(prefix.count)), pid > 0, pid != own,
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
+            removeEntry(parent + "/" + entry.name)
+        }
     }
 
     /// A site being written: every file goes into a staging folder beside the output, which
@@ -157,6 +319,7 @@ enum OutputWriter {
     /// builds. On ext4, deleting the old 10,000-page folder took 1-2 s and creating 10,000 new
     /// folders just after it 1.7-4.6 s, where overwriting the same files took 0.4-0.6 s.
     struct Staged: Sendable {
+        /// The output folder (a symlink given as the output resolved to the folder it names).
         let target: URL
         let staging: URL
         let spare: URL
@@ -166,6 +329,10 @@ enum OutputWriter {
         private let files: Set<String>
         /// Whether staging began as the spare, with an earlier build's files in it.
         private let reused: Bool
+        /// What the build that wrote the reused spare wrote: only those files are its to remove.
+        /// Anything else there (a file that reached the output while a build ran, say) is left,
+        /// so it shows up in the output and the next build names it.
+        private let removable: Set<String>
         /// Which build wrote the files staging began with, if it began as the spare (see
         /// `OutputWriter.buildID`).
         let reusedBuild: String?
@@ -175,20 +342,23 @@ enum OutputWriter {
         /// Claims the spare as the staging folder, or makes a new one, and makes every folder
         /// `paths` need, each with one mkdir (Foundation's createDirectory cost a twentieth of a
         /// 10,000-page build).
+        /// Whether `directory` may be replaced is checked by the caller before the build's
+        /// work, and again by `finish`.
         init(directory: String, paths: [String]) throws {
-            try checkReplaceable(directory)
-            let fm = FileManager.default
-            target = URL(fileURLWithPath: directory).standardizedFileURL
+            target = URL(fileURLWithPath: try resolve(directory)).standardizedFileURL
             let parent = target.deletingLastPathComponent()
-            try fm.createDirectory(at: parent, withIntermediateDirectories: true)
+            try makeFolders(parent.path)
+            removeAbandoned(in: parent.path, output: target.lastPathComponent)
             let pid = ProcessInfo.processInfo.processIdentifier
             staging = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-new-\(pid)")
             spare = parent.appendingPathComponent(".\(target.lastPathComponent).sourced-spare")
             base = staging.path + "/"
-            try? fm.removeItem(at: staging)
+            removeEntry(staging.path)
             // A rename claims the spare whole; a build running beside this one starts afresh.
-            reused = isEarlierOutput(spare.path) && rename(spare.path, staging.path) == 0
-            if !reused { try fm.createDirectory(at: staging, withIntermediateDirectories: true) }
+            let earlier = provenance(of: spare.path)
+            reused = earlier != .unmarked && rename(spare.path, staging.path) == 0
+            if !reused, mkdir(staging.path, 0o755) != 0 { throw failure("create the folder", staging.path) }
+            if reused, case .listed(let files) = earlier { removable = files } else { removable = [] }
             reusedBuild = reused ? OutputWriter.buildID(of: staging.path) : nil
             replacedBuild = OutputWriter.buildID(of: target.path)
             var folders: Set<Substring> = []
@@ -207,9 +377,7 @@ enum OutputWriter {
                     if mkdir(path, 0o755) == 0 { continue }
                     if errno == EEXIST, isFolder(path) { continue }
                     removeEntry(path)
-                    guard mkdir(path, 0o755) == 0 else {
-                        throw Refusal(description: "cannot create '\(path)': \(String(cString: strerror(errno)))")
-                    }
+                    guard mkdir(path, 0o755) == 0 else { throw failure("create the folder", path) }
                 }
             } catch {
                 discard()
@@ -242,7 +410,7 @@ enum OutputWriter {
                 }
             case .copy(let source):
                 if reused { removeEntry(base + file.path) }
-                try FileManager.default.copyItem(atPath: source, toPath: base + file.path)
+                try copy(source, to: base + file.path)
             }
             return nil
         }
@@ -262,10 +430,10 @@ enum OutputWriter {
 
         /// Drops what was written; the output folder stays as it was.
         func discard() {
-            try? FileManager.default.removeItem(at: staging)
+            removeEntry(staging.path)
         }
 
-        /// Removes what an earlier build left in a reused staging folder and this one does not
+        /// Removes what the build that wrote a reused staging folder left and this one does not
         /// write, and every dotfile at its top (the output's own are copied in afresh). It
         /// touches nothing this build writes, so it may run while the files are written.
         func removeLeftovers() {
@@ -273,79 +441,127 @@ enum OutputWriter {
         }
 
         private func sweep(_ folder: String) {
-            guard let directory = opendir(base + folder) else { return }
-            var names: [String] = []
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(directory)
-            for name in names {
-                let relative = folder + name
-                if folder.isEmpty && name.hasPrefix(".") {
+            for entry in entries(of: base + folder) ?? [] {
+                let relative = folder + entry.name
+                if folder.isEmpty && entry.name.hasPrefix(".") {
                     removeEntry(base + relative)
-                } else if isFolder(base + relative) {
-                    if folders.contains(Substring(relative)) {
-                        sweep(relative + "/")
-                    } else {
-                        removeEntry(base + relative)
-                    }
-                } else if !files.contains(relative) {
+                } else if entry.isFolder {
+                    sweep(relative + "/")
+                    // A folder this build does not make goes once nothing of anyone's is left in it.
+                    if !folders.contains(Substring(relative)) { rmdir(base + relative) }
+                } else if !files.contains(relative), removable.contains(relative) {
                     unlink(base + relative)
                 }
             }
         }
 
-        /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in;
-        /// the old folder becomes the spare. Returns which build this is (see `buildID`).
+        /// How `finish` swapped the new site in.
+        struct Finished {
+            /// Which build this is (see `buildID`).
+            var build: String?
+            /// False where the file system could not exchange the two folders in one step, so
+            /// the output folder was missing for a moment between two renames.
+            var atomic = true
+        }
+
+        /// Marks the staging folder as ours, keeps the old folder's dotfiles, and swaps it in
+        /// with one atomic exchange; the old folder becomes the spare.
         @discardableResult
-        func finish(leftoversRemoved: Bool = false) throws -> String? {
-            let fm = FileManager.default
+        func finish(leftoversRemoved: Bool = false) throws -> Finished {
             let markerStamp: FileStamp?
+            let exists = access(target.path, F_OK) == 0
             do {
                 if !leftoversRemoved { removeLeftovers() }
                 markerStamp = try writing(staging.appendingPathComponent(marker).path) { write in
-                    var text = "written by sourced build; this folder is replaced on every build\n"
+                    var text = markerText(files: files)
                     try text.withUTF8 { try write($0) }
                 }
                 // Dotfiles of the old folder (a .gitkeep, say) are not the build's to drop.
-                if fm.fileExists(atPath: target.path) {
-                    for name in try fm.contentsOfDirectory(atPath: target.path)
-                    where name.hasPrefix(".") && name != marker {
-                        try fm.copyItem(
-                            at: target.appendingPathComponent(name), to: staging.appendingPathComponent(name))
+                if exists {
+                    for entry in entries(of: target.path) ?? []
+                    where entry.name.hasPrefix(".") && entry.name != marker {
+                        let destination = staging.appendingPathComponent(entry.name).path
+                        removeEntry(destination)
+                        try copy(target.appendingPathComponent(entry.name).path, to: destination)
                     }
                 }
+                // Whatever reached the output while this build ran would go with the old site.
+                try checkReplaceable(target.path)
             } catch {
                 discard()
                 throw error
             }
-            let build = markerStamp.flatMap(OutputWriter.buildID)
-            guard fm.fileExists(atPath: target.path) else {
-                try fm.moveItem(at: staging, to: target)
-                return build
+            var finished = Finished(build: markerStamp.flatMap(OutputWriter.buildID))
+            guard exists else {
+                guard rename(staging.path, target.path) == 0 else {
+                    let error = failure("move the new site to", target.path)
+                    discard()
+                    throw error
+                }
+                return finished
             }
-            // Another build may have left a spare meanwhile; then the old folder goes.
-            let pid = ProcessInfo.processInfo.processIdentifier
-            let retired = target.deletingLastPathComponent()
-                .appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(pid)")
-            let keptAsSpare = rename(target.path, spare.path) == 0
-            let old = keptAsSpare ? spare : retired
-            if !keptAsSpare { try fm.moveItem(at: target, to: retired) }
-            do {
-                try fm.moveItem(at: staging, to: target)
-            } catch {
-                try? fm.moveItem(at: old, to: target)
+            if sourced_exchange_paths(staging.path, target.path) == 0 {
+                // Staging now holds the old site. Another build may have left a spare meanwhile;
+                // then the old site goes.
+                keepAsSpare(staging.path)
+                return finished
+            }
+            guard errno == EINVAL || errno == ENOSYS || errno == ENOTSUP else {
+                let error = failure("swap the new site in at", target.path)
+                discard()
                 throw error
             }
-            if keptAsSpare {
-                try? Data("*\n".utf8).write(to: spare.appendingPathComponent(".gitignore"))
-            } else {
-                try? fm.removeItem(at: retired)
+            // A file system that cannot exchange (some network and FUSE ones): two renames,
+            // with the output folder missing between them.
+            finished.atomic = false
+            let retired = target.deletingLastPathComponent()
+                .appendingPathComponent(".\(target.lastPathComponent).sourced-old-\(getpid())").path
+            guard rename(target.path, retired) == 0 else {
+                let error = failure("move the old site aside from", target.path)
+                discard()
+                throw error
             }
-            return build
+            guard rename(staging.path, target.path) == 0 else {
+                let error = failure("move the new site to", target.path)
+                _ = rename(retired, target.path)
+                discard()
+                throw error
+            }
+            keepAsSpare(retired)
+            return finished
         }
+
+        /// Makes the old site at `old` the spare, or removes it when another build left one.
+        private func keepAsSpare(_ old: String) {
+            guard rename(old, spare.path) == 0 else {
+                removeEntry(old)
+                return
+            }
+            let ignore = spare.appendingPathComponent(".gitignore").path
+            removeEntry(ignore)
+            _ = try? writing(ignore) { write in
+                var text = "*\n"
+                try text.withUTF8 { try write($0) }
+            }
+        }
+    }
+
+    /// Copies the file at `source` to `destination` (which must not exist).
+    private static func copy(_ source: String, to destination: String) throws {
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: destination)
+        } catch {
+            throw Refusal(description: "cannot copy '\(source)' to '\(destination)': \(describe(error))")
+        }
+    }
+
+    /// Foundation's file errors without their dictionary dump: the POSIX reason when there is one.
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription
     }
 }

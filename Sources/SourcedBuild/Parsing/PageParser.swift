@@ -5,7 +5,8 @@ import SourcedMarkdown
 /// The per-page stage: a page's bytes to a `PageResult`.
 enum PageParser {
     /// Placeholder href for a link to another topic, filled in once every page's URL is known.
-    static func topicLinkPlaceholder(_ index: Int) -> String { "sourced:link:\(index)" }
+    static func topicLinkPlaceholder(_ index: Int) -> String { placeholderPrefix + String(index) }
+    private static let placeholderPrefix = "sourced:link:"
 
     /// Replaces each `href="sourced:link:N"` in `html` with `href="<url(N), escaped>"`.
     static func fillTopicLinks(_ html: String, _ url: (Int) -> String) -> String {
@@ -22,11 +23,12 @@ enum PageParser {
             }
             var j = i + marker.count
             var index = 0
-            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9") {
+            // No page has a billion links; more digits are not a placeholder (and would overflow).
+            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), j - i - marker.count < 9 {
                 index = index * 10 + Int(bytes[j] - UInt8(ascii: "0"))
                 j += 1
             }
-            guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {
+            guard j > i + marker.count, j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {
                 i += 1
                 continue
             }
@@ -76,7 +78,11 @@ enum PageParser {
             switch target {
             case .topic: return topicLinkPlaceholder(targets.count - 1)
             case .file(let path): return settings.rootPath + path + fragmentSuffix(destination)
-            case .fragment, .outside, .external: return destination
+            case .fragment, .outside: return destination
+            case .external:
+                // A link written as a placeholder would be filled with another link's URL.
+                guard destination.hasPrefix(placeholderPrefix) else { return destination }
+                return destination.replacingOccurrences(of: ":", with: "%3A")
             }
         }
         result.links = targets

@@ -164,6 +164,8 @@ enum SiteRenderer {
         var keptTopics = 0
         /// Why the manifest of what was kept could not be saved, if it could not.
         var manifestProblem: String?
+        /// False when the file system could not swap the new site in atomically.
+        var swappedAtomically = true
     }
 
     /// With `reuse`, a file whose copy in the reused spare was made from the same inputs (a
@@ -223,17 +225,19 @@ enum SiteRenderer {
                 }
                 return files
             }
-            let build = try staged.finish(leftoversRemoved: true)
+            let finished = try staged.finish(leftoversRemoved: true)
             let (records, kept, keptTopics) = keeper.result
             var problem: String?
-            if let reuse, let manifest, let build {
+            if let reuse, let manifest, let build = finished.build {
                 // This build's folder, and the one it replaced, which is now the spare.
                 let replaced = manifest.generations.first { $0.build == staged.replacedBuild }
                 problem = OutputManifest(
                     generations: [.init(build: build, files: records)] + (replaced.map { [$0] } ?? [])
                 ).save(directory: reuse.directory)
             }
-            return Written(files: files, kept: kept, keptTopics: keptTopics, manifestProblem: problem)
+            return Written(
+                files: files, kept: kept, keptTopics: keptTopics, manifestProblem: problem,
+                swappedAtomically: finished.atomic)
         } catch {
             staged.discard()
             throw error

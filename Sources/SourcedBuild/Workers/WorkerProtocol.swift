@@ -79,22 +79,24 @@ enum WorkerProtocol {
 
     /// Reads one frame; nil at end of input (the other side is gone).
     /// A length beyond `limit` (by default more than any page or reply comes near) is a broken
-    /// stream, refused before anything is allocated for it.
-    static func readFrame(_ descriptor: Int32, limit: Int = 1 << 30) -> [UInt8]? {
+    /// stream, refused before anything is allocated for it. With `alive`, the wait for bytes
+    /// also ends (nil) once `alive` says the writer is gone, end of input or not.
+    static func readFrame(_ descriptor: Int32, limit: Int = 1 << 30, alive: (() -> Bool)? = nil) -> [UInt8]? {
         var header = [UInt8](repeating: 0, count: 4)
-        guard readExactly(descriptor, into: &header) else { return nil }
+        guard readExactly(descriptor, into: &header, alive: alive) else { return nil }
         let n = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
         guard n <= limit else { return nil }
         var body = [UInt8](repeating: 0, count: n)
-        return readExactly(descriptor, into: &body) ? body : nil
+        return readExactly(descriptor, into: &body, alive: alive) ? body : nil
     }
 
     /// Fills `buffer` from `descriptor` straight into its storage (`FileHandle` went through
     /// `Data` and copied each frame twice more).
-    private static func readExactly(_ descriptor: Int32, into buffer: inout [UInt8]) -> Bool {
+    private static func readExactly(_ descriptor: Int32, into buffer: inout [UInt8], alive: (() -> Bool)?) -> Bool {
         var done = 0
         let count = buffer.count
         while done < count {
+            if let alive, !waitForInput(descriptor, while: alive) { return false }
             let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, count - done) }
             if n > 0 {
                 done += n
@@ -107,8 +109,23 @@ enum WorkerProtocol {
         return true
     }
 
-    /// Worker side: answers requests from standard input until it closes.
+    /// Waits until `descriptor` has bytes or its end to read; false when `alive` turns false
+    /// first. It asks `alive` every 100 ms.
+    private static func waitForInput(_ descriptor: Int32, while alive: () -> Bool) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, 100)
+            if ready > 0 { return true }
+            if ready < 0 && errno != EINTR { return true }  // the read that follows says what is wrong
+            // Bytes a dead writer left are still read; only an empty pipe ends the wait.
+            if !alive() { return poll(&entry, 1, 0) > 0 }
+        }
+    }
+
+    /// Worker side: says it is ready (an empty frame), then answers requests from standard
+    /// input until it closes.
     static func serve(input: Int32, output: Int32) {
+        guard writeFrames(output, []) else { return }
         while let header = readFrame(input), let page = readFrame(input),
             let request = decode(header, as: Request.self)
         {
@@ -124,10 +141,30 @@ extension Pipeline {
     public static func runWorker(memoryLimitMB: Int) {
         #if canImport(Glibc)
             var limit = rlimit()
-            limit.rlim_cur = rlim_t(memoryLimitMB) * 1024 * 1024
+            // Any size a caller asks for: one beyond what rlim_t holds is no limit.
+            let (bytes, overflow) = rlim_t(max(1, memoryLimitMB)).multipliedReportingOverflow(by: 1 << 20)
+            limit.rlim_cur = overflow ? rlim_t.max : bytes
             limit.rlim_max = limit.rlim_cur
             setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         #endif
+        // The threads of a Swift program block most signals (SIGTERM, SIGABRT from another
+        // process …): this one, which does the work, takes them, so a worker killed from
+        // outside dies at once instead of parsing on.
+        var all = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_UNBLOCK, &all, nil)
+        exitWithParent(watching: STDIN_FILENO)
         WorkerProtocol.serve(input: STDIN_FILENO, output: STDOUT_FILENO)
+    }
+
+    /// Ends this process as soon as nobody can write to `input` any more (the parent exited or
+    /// was killed), even in the middle of a page that would keep it busy for minutes.
+    private static func exitWithParent(watching input: Int32) {
+        Thread.detachNewThread {
+            // With no events asked for, poll returns only on hang-up or error.
+            var entry = pollfd(fd: input, events: 0, revents: 0)
+            while poll(&entry, 1, -1) < 0 && errno == EINTR {}
+            _exit(0)
+        }
     }
 }

@@ -1,0 +1,23 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "CSystemCalls.h"
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+int sourced_exchange_paths(const char *first, const char *second) {
+#ifdef SYS_renameat2
+    // Through syscall(), so a C library without the renameat2 wrapper still builds; Swift
+    // cannot call the variadic syscall() itself.
+    return (int)syscall(SYS_renameat2, AT_FDCWD, first, AT_FDCWD, second, RENAME_EXCHANGE);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
