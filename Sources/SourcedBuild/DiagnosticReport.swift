@@ -8,7 +8,8 @@ public enum DiagnosticFormat: String, Sendable, CaseIterable {
 
 public enum DiagnosticReport {
     public static func render(_ diagnostics: [Diagnostic], pages: Int, format: DiagnosticFormat) -> String {
-        switch format {
+        let diagnostics = diagnostics.map(oneLine)
+        return switch format {
         case .text: text(diagnostics, pages: pages)
         case .json: json(diagnostics, pages: pages)
         case .github: github(diagnostics)
@@ -17,10 +18,43 @@ public enum DiagnosticReport {
     }
 
     /// `file:line:col: severity: message [rule]`, with the hint on an indented line.
-    public static func line(_ d: Diagnostic) -> String {
+    public static func line(_ diagnostic: Diagnostic) -> String {
+        let d = oneLine(diagnostic)
         var out =
             "\(d.file):\(d.position.line):\(d.position.column): \(d.severity.rawValue): \(d.message) [\(d.rule.rawValue)]"
         if let hint = d.hint { out += "\n    hint: \(hint)" }
+        return out
+    }
+
+    /// The diagnostic with every control character and line or paragraph separator in its
+    /// file, message and hint written as an escape (`\n`, `\u{1}`): text from the content can
+    /// then neither split a diagnostic over lines nor start a line of its own, which a CI
+    /// runner would read as a command (GitHub Actions' `::add-mask::`, `::error`).
+    static func oneLine(_ d: Diagnostic) -> Diagnostic {
+        var d = d
+        d.file = oneLine(d.file)
+        d.message = oneLine(d.message)
+        d.hint = d.hint.map(oneLine)
+        return d
+    }
+
+    static func oneLine(_ text: String) -> String {
+        func isBreaking(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+        // Most messages are ASCII without a control byte; only the rest are looked at closely.
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }), text.unicodeScalars.contains(where: isBreaking)
+        else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isBreaking(scalar): out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
         return out
     }
 

@@ -87,15 +87,25 @@ import Testing
         let (metadata, diagnostics) = decode(bomb)
         #expect(metadata == nil)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics[0].message.contains("anchors and aliases"))
+        #expect(diagnostics[0].message == "YAML anchors (&name) and aliases (*name) are not allowed in front matter")
         #expect(diagnostics[0].position == TextPosition(line: 3, column: 4))
     }
 
     @Test func refusesDeepNestingBeforeYamsRecurses() {
-        let deep = "title: x\nreview: " + String(repeating: "[", count: 100_000)
+        let deep = "title: x\nreview: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let (metadata, diagnostics) = decode(deep)
         #expect(metadata == nil)
-        #expect(diagnostics.first?.message.contains("nested more than") == true)
+        #expect(diagnostics.map(\.message) == ["front matter is nested more than 32 levels deep"])
+        let (_, unclosed) = decode("title: x\nreview: " + String(repeating: "[", count: 100_000))
+        #expect(unclosed.map(\.message) == ["front matter is nested more than 32 levels deep"])
+        // Deep indentation inside a block scalar is text, not nesting.
+        let (indented, none) = decode(
+            "title: x\nsummary: |\n" + String(repeating: " ", count: 60) + "deep text\nreview: {status: draft}\n")
+        #expect(none.isEmpty)
+        #expect(indented?.summary == "deep text\n")
+        let blocks = (0..<40).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n")
+        let (_, nested) = decode("title: x\n" + blocks + " v\n")
+        #expect(nested.map(\.message) == ["front matter is nested more than 32 levels deep"])
     }
 
     @Test func plainTextWithAmpersandsAndAsterisksIsFine() {

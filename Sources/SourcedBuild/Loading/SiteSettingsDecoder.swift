@@ -7,16 +7,7 @@ enum SiteSettingsDecoder {
         var settings = SiteSettings()
         guard let file else { return (settings, []) }
         var reader = YAMLReader(file: file.path, lineOffset: 0)
-        guard let text = String(validating: file.bytes, as: UTF8.self) else {
-            return (
-                settings,
-                [
-                    Diagnostic(
-                        file: file.path, position: .init(line: 1, column: 1), rule: .invalidEncoding,
-                        message: "site.yaml is not valid UTF-8")
-                ]
-            )
-        }
+        guard let text = reader.text(of: file) else { return (settings, reader.diagnostics) }
         guard let root = reader.compose(text),
             let f = reader.mapping(
                 root, "site.yaml",

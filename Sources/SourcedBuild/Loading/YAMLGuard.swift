@@ -1,11 +1,16 @@
+// Yams' own copy of libyaml, the parser whose events Yams composes: a module of the Yams
+// package that Yams' product brings along.
+import CYaml
 import SourcedCore
 
-/// Refuses front matter that would make Yams slow or crash, before Yams sees it.
+/// Refuses front matter that would make Yams slow or crash, before Yams composes it.
 ///
 /// An alias bomb of 300 bytes costs Yams seconds and gigabytes once expanded, and deep
 /// nesting overflows its recursive composer. Topic metadata needs neither anchors nor
-/// more than a few levels, so both are refused outright. Every character it looks for is
-/// ASCII, so it scans UTF-8 bytes and counts code points only to report a column.
+/// more than a few levels, so both are refused outright. The decision is made from libyaml's
+/// events, so text that only looks like an anchor (`**bold**` in a block scalar, `a & b`) is
+/// fine. Reading the events costs a parse, so it is done only for text that could hold an
+/// anchor or nest too deep; most front matter is passed by one scan of its bytes.
 enum YAMLGuard {
     static let maximumDepth = 32
 
@@ -16,77 +21,96 @@ enum YAMLGuard {
     }
 
     static func check(_ text: String) -> Problem? {
-        var utf8 = Array(text.utf8)
-        utf8.append(UInt8(ascii: "\n"))
-        var lineNumber = 1
-        var lineStart = 0
-        var flowDepth = 0
-        var i = 0
-        while i < utf8.count {
-            // One line per iteration of the outer loop.
-            var end = i
-            while utf8[end] != UInt8(ascii: "\n") { end += 1 }
-            if let problem = checkLine(utf8, from: i, to: end, flowDepth: &flowDepth) {
-                let column = utf8[lineStart..<problem.offset].count { ($0 & 0xC0) != 0x80 } + 1
-                return Problem(line: lineNumber, column: column, message: problem.message)
-            }
-            lineNumber += 1
-            i = end + 1
-            lineStart = i
-        }
-        return nil
+        let utf8 = text.utf8
+        let mayAnchor = utf8.contains(UInt8(ascii: "&")) || utf8.contains(UInt8(ascii: "*"))
+        guard mayAnchor || mayNest(deeperThan: maximumDepth, text) else { return nil }
+        return utf8.withContiguousStorageIfAvailable { checkEvents($0) } ?? checkEvents(Array(text.utf8))
     }
 
-    private static func checkLine(_ b: [UInt8], from start: Int, to end: Int, flowDepth: inout Int)
-        -> (offset: Int, message: String)?
-    {
-        var i = start
-        while i < end, b[i] == UInt8(ascii: " ") { i += 1 }
-        var blockDepth = (i - start) / 2
-        var nodeStart = true
-        var quote: UInt8?
-        while i < end {
-            let c = b[i]
-            if let q = quote {
-                if c == q { quote = nil }
-                i += 1
-                continue
-            }
-            let next: UInt8 = i + 1 < end ? b[i + 1] : UInt8(ascii: " ")
-            if nodeStart, c == UInt8(ascii: "&") || c == UInt8(ascii: "*"), next != UInt8(ascii: " ") {
-                let indicator = Character(Unicode.Scalar(c))
-                return (i, "YAML anchors and aliases (\(indicator)) are not allowed in front matter")
-            }
-            switch c {
-            case UInt8(ascii: "\""), UInt8(ascii: "'"):
-                if nodeStart { quote = c }
-                nodeStart = false
-            case UInt8(ascii: "#") where i == start || b[i - 1] == UInt8(ascii: " "):
-                return nil
+    /// Whether the text might nest more than `limit` collections: false only when it surely
+    /// does not. A level of nesting takes a column of indentation (a sequence may share its
+    /// mapping's column, hence two a column), an indicator on the line (`- `, `? `, `: `) or a
+    /// bracket; quotes and comments are not read, which can only overcount.
+    static func mayNest(deeperThan limit: Int, _ text: String) -> Bool {
+        var flowDepth = 0
+        var lineStart = true
+        var indent = 0
+        var indicators = 0
+        var previous: UInt8 = UInt8(ascii: "\n")
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                lineStart = true
+                indent = 0
+                indicators = 0
+            case UInt8(ascii: " ") where lineStart:
+                indent += 1
             case UInt8(ascii: "["), UInt8(ascii: "{"):
                 flowDepth += 1
-                nodeStart = true
-            case UInt8(ascii: "]"), UInt8(ascii: "}"):
-                flowDepth = max(0, flowDepth - 1)
-            case UInt8(ascii: ","):
-                nodeStart = flowDepth > 0
-            case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"):
-                if next == UInt8(ascii: " ") && (c == UInt8(ascii: ":") || nodeStart) {
-                    if c == UInt8(ascii: "-") { blockDepth += 1 }
-                    nodeStart = true
-                } else {
-                    nodeStart = false
-                }
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
-                break
+                lineStart = false
             default:
-                nodeStart = false
+                lineStart = false
             }
-            if blockDepth + flowDepth > maximumDepth {
-                return (i, "front matter is nested more than \(maximumDepth) levels deep")
+            if byte == UInt8(ascii: " "),
+                previous == UInt8(ascii: "-") || previous == UInt8(ascii: "?") || previous == UInt8(ascii: ":")
+            {
+                indicators += 1
             }
-            i += 1
+            if 2 * (indent + 1) + indicators + flowDepth > limit { return true }
+            previous = byte
         }
-        return nil
+        return false
+    }
+
+    /// The first anchor, alias or nesting beyond `maximumDepth` in libyaml's events. Syntax
+    /// errors are left for Yams to report.
+    private static func checkEvents(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else { return nil }
+        defer { yaml_parser_delete(&parser) }
+        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        var depth = 0
+        let tooDeep = "front matter is nested more than \(maximumDepth) levels deep"
+        while true {
+            var event = yaml_event_t()
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                // libyaml's own limit, which a long run of brackets reaches at once (its scanner
+                // reads the whole run ahead); other syntax errors are Yams' to report.
+                guard let problem = parser.problem, String(cString: problem).hasPrefix("Maximum nesting level")
+                else { return nil }
+                let mark = parser.problem_mark
+                return Problem(line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: tooDeep)
+            }
+            defer { yaml_event_delete(&event) }
+            func problem(_ message: String) -> Problem {
+                Problem(
+                    line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1, message: message)
+            }
+            let anchor = "YAML anchors (&name) and aliases (*name) are not allowed in front matter"
+            switch event.type {
+            case YAML_STREAM_END_EVENT:
+                return nil
+            case YAML_ALIAS_EVENT:
+                return problem(anchor)
+            case YAML_SCALAR_EVENT:
+                if event.data.scalar.anchor != nil { return problem(anchor) }
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let named =
+                    event.type == YAML_SEQUENCE_START_EVENT
+                    ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
+                if named != nil { return problem(anchor) }
+                depth += 1
+                if depth > maximumDepth { return problem(tooDeep) }
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                depth -= 1
+            default:
+                break
+            }
+        }
+    }
+
+    private static func checkEvents(_ bytes: [UInt8]) -> Problem? {
+        bytes.withUnsafeBufferPointer { checkEvents($0) }
     }
 }

@@ -17,6 +17,23 @@ struct YAMLReader {
         self.lineOffset = lineOffset
     }
 
+    /// The text of a whole YAML file (`site.yaml`, `bibliography.yaml`), without the byte-order
+    /// mark Windows editors put first (a page's front matter drops it in `FrontMatter.split`);
+    /// nil, with an `invalid-encoding` diagnostic, when it is not UTF-8.
+    mutating func text(of file: SourceFile) -> String? {
+        var bytes = file.bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let name = file.relativePath.split(separator: "/").last.map(String.init) ?? file.relativePath
+            diagnostics.append(
+                Diagnostic(
+                    file: file.path, position: .init(line: 1, column: 1), rule: .invalidEncoding,
+                    message: "\(name) is not valid UTF-8"))
+            return nil
+        }
+        return text
+    }
+
     /// Composes `text` after `YAMLGuard` has passed it; nil (with a diagnostic) when it cannot.
     mutating func compose(_ text: String) -> Node? {
         if let problem = YAMLGuard.check(text) {
@@ -103,7 +120,12 @@ struct YAMLReader {
             default: break
             }
         }
-        return text
+        guard let forbidden = text.firstCharacterForbiddenInMarkup else { return text }
+        report(
+            node,
+            "'\(field)' holds the control character U+\(String(forbidden.value, radix: 16, uppercase: true).leftPadded(to: 4)), which no web page, feed or sitemap may carry",
+            hint: "delete it (a YAML escape such as \"\\x01\" writes one); tabs and line breaks are fine")
+        return text.withoutCharactersForbiddenInMarkup
     }
 
     mutating func requiredString(_ fields: [String: Node], _ field: String, in what: String, at node: Node) -> String? {
@@ -185,6 +207,12 @@ struct YAMLReader {
         default:
             return (nil, "\(error)")
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
 

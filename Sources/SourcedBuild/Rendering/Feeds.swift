@@ -16,7 +16,7 @@ struct Feeds {
         let lastModified = Dictionary(
             published.map { ($0.path, $0.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
         for path in urls {
-            xml += "  <url><loc>\((base + path).htmlEscaped)</loc>"
+            xml += "  <url><loc>\((base + path).xmlEscaped)</loc>"
             if let day = lastModified[path] ?? nil { xml += "<lastmod>\(day)</lastmod>" }
             xml += "</url>\n"
         }
@@ -32,20 +32,20 @@ struct Feeds {
         .sorted { ($0.1, $1.0.metadata.title) > ($1.1, $0.0.metadata.title) }
         let newest = entries.first?.1 ?? site.today
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-        xml += "  <title>\(site.settings.title.htmlEscaped)</title>\n"
-        xml += "  <id>\(base.htmlEscaped)</id>\n"
-        xml += "  <link href=\"\(base.htmlEscaped)\"/>\n"
-        xml += "  <link rel=\"self\" href=\"\((base + "feed.xml").htmlEscaped)\"/>\n"
+        xml += "  <title>\(site.settings.title.xmlEscaped)</title>\n"
+        xml += "  <id>\(base.xmlEscaped)</id>\n"
+        xml += "  <link href=\"\(base.xmlEscaped)\"/>\n"
+        xml += "  <link rel=\"self\" href=\"\((base + "feed.xml").xmlEscaped)\"/>\n"
         xml += "  <updated>\(stamp(newest))</updated>\n"
-        xml += "  <author><name>\(site.settings.title.htmlEscaped)</name></author>\n"
+        xml += "  <author><name>\(site.settings.title.xmlEscaped)</name></author>\n"
         for (page, updated) in entries {
-            let url = (base + page.path).htmlEscaped
+            let url = (base + page.path).xmlEscaped
             xml += "  <entry>\n"
-            xml += "    <title>\(page.metadata.title.htmlEscaped)</title>\n"
+            xml += "    <title>\(page.metadata.title.xmlEscaped)</title>\n"
             xml += "    <id>\(url)</id>\n    <link href=\"\(url)\"/>\n"
             xml += "    <updated>\(stamp(updated))</updated>\n"
-            if let summary = page.metadata.summary { xml += "    <summary>\(summary.htmlEscaped)</summary>\n" }
-            for tag in page.metadata.tags { xml += "    <category term=\"\(tag.htmlEscaped)\"/>\n" }
+            if let summary = page.metadata.summary { xml += "    <summary>\(summary.xmlEscaped)</summary>\n" }
+            for tag in page.metadata.tags { xml += "    <category term=\"\(tag.xmlEscaped)\"/>\n" }
             xml += "  </entry>\n"
         }
         return xml + "</feed>\n"
