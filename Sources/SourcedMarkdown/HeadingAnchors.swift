@@ -42,10 +42,25 @@ public struct HeadingAnchors: Sendable {
         return slug
     }
 
-    /// The anchor for the next heading with this text.
+    /// Whether a page already gives `id` to something that is not a heading: the engine's
+    /// citation anchors (`cite-1`) and reference entries (`ref-KEY`), cmark-gfm's footnotes
+    /// (`fn-…`, `fnref-…`) and the default theme's landmarks.
+    public static func isReserved(_ id: String) -> Bool {
+        if id.hasPrefix("ref-") || id.hasPrefix("fn-") || id.hasPrefix("fnref-") { return true }
+        if id.hasPrefix("cite-"), id.count > 5, id.utf8.dropFirst(5).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return true
+        }
+        return themeIDs.contains(id)
+    }
+
+    /// The ids `Templates/` gives a topic page's own elements.
+    static let themeIDs: Set<String> = ["main", "references-heading", "search-input", "search-results"]
+
+    /// The anchor for the next heading with this text. A slug the page uses for something
+    /// else gets `section-` before it (`## Cite 1` → `section-cite-1`, not the citation's `cite-1`).
     public mutating func anchor(for text: String) -> String {
         let slug = Self.slug(text)
-        let base = slug.isEmpty ? "section" : slug
+        let base = slug.isEmpty ? "section" : Self.isReserved(slug) ? "section-" + slug : slug
         var candidate = base
         var suffix = lastSuffix[base] ?? 0
         while taken.contains(candidate) {

@@ -52,6 +52,7 @@ public enum MarkdownRenderer {
         var facts = withoutActuallyEscaping(rewriteURL) { rewriteURL in
             var walker = TreeWalker(source: SourceLines(body, lineOffset: lineOffset), rewriteURL: rewriteURL)
             walker.walk(root)
+            walker.placeCitationsAfterLinks()
             walker.replaceHeadings()
             return walker.facts
         }

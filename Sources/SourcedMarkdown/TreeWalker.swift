@@ -23,6 +23,11 @@ struct TreeWalker {
     /// Per body line, where the next search for a citation may start (several on one line).
     private var searchCursor: [Int: Int] = [:]
     private var currentBlockLine = 1
+    /// Links and images the walk is inside, innermost last.
+    private var openLinks: [(node: OpaquePointer, isImage: Bool)] = []
+    /// Citation markers found in a link's text, each to go right after the outermost link:
+    /// a citation's own `<a>` cannot sit inside another.
+    private var markersAfterLinks: [(link: OpaquePointer, markers: String)] = []
 
     var facts: RenderedMarkdown {
         RenderedMarkdown(html: "", headings: headings, links: links, citationGroups: citationGroups, claims: claims)
@@ -60,7 +65,15 @@ struct TreeWalker {
         case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
             appendText(" ")
         case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-            if entering { visitLink(node, isImage: type == CMARK_NODE_IMAGE) }
+            if entering {
+                visitLink(node, isImage: type == CMARK_NODE_IMAGE)
+                openLinks.append((node, type == CMARK_NODE_IMAGE))
+            } else {
+                openLinks.removeLast()
+            }
+        case CMARK_NODE_TABLE_CELL:
+            // Cells of a row are one claim: "a b", not "ab".
+            if entering, cmark_node_previous(node) != nil { appendText(" ") }
         default:
             break
         }
@@ -135,16 +148,23 @@ struct TreeWalker {
     private mutating func visitText(_ node: OpaquePointer) {
         let original = literal(node)
         let text = CitationPlaceholder.stripMarkers(original)
-        appendText(text)
+        // An image's description is its alt text: plain text, where a citation is only text.
+        let matches = openLinks.contains(where: \.isImage) ? [] : CitationScanner.scan(Array(text.utf8))
+        guard !matches.isEmpty else {
+            appendText(text)
+            if text != original { cmark_node_set_literal(node, text) }
+            return
+        }
         let bytes = Array(text.utf8)
-        let matches = CitationScanner.scan(bytes)
-        guard !matches.isEmpty || text != original else { return }
         var line = Int(cmark_node_get_start_line(node))
         if line == 0 { line = currentBlockLine }  // autolink splits leave 0:0
         let nodeColumn = Int(cmark_node_get_start_column(node))
 
         var rewritten: [UInt8] = []
         rewritten.reserveCapacity(bytes.count)
+        /// The text without its citations, for heading anchors, search and claim excerpts.
+        var prose: [UInt8] = []
+        var afterLink = ""
         var copied = 0
         for match in matches {
             let groupBytes = bytes[match.range]
@@ -167,13 +187,27 @@ struct TreeWalker {
             citationGroups.append(
                 CitationGroup(items: items, position: groupPosition))
             rewritten += bytes[copied..<match.range.lowerBound]
-            rewritten += CitationPlaceholder.marker(index).utf8
+            prose += bytes[copied..<match.range.lowerBound]
+            if openLinks.isEmpty {
+                rewritten += CitationPlaceholder.marker(index).utf8
+            } else {
+                afterLink += CitationPlaceholder.marker(index)
+            }
             copied = match.range.upperBound
             if let claim = currentClaim { claims[claim].isCited = true }
         }
+        rewritten += bytes[copied...]
+        prose += bytes[copied...]
+        appendText(String(decoding: prose, as: UTF8.self))
         if copied > 0 || text != original {
-            rewritten += bytes[copied...]
             cmark_node_set_literal(node, String(decoding: rewritten, as: UTF8.self))
+        }
+        if let outermost = openLinks.first, !afterLink.isEmpty {
+            if markersAfterLinks.last?.link == outermost.node {
+                markersAfterLinks[markersAfterLinks.count - 1].markers += afterLink
+            } else {
+                markersAfterLinks.append((outermost.node, afterLink))
+            }
         }
     }
 
@@ -195,6 +229,16 @@ struct TreeWalker {
 
     private func literal(_ node: OpaquePointer) -> String {
         cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    /// Puts the citations found in link text right after their links, once the walk is over
+    /// (a node inserted during it would be walked, and its markers stripped as the author's).
+    func placeCitationsAfterLinks() {
+        for (link, markers) in markersAfterLinks {
+            let text = cmark_node_new(CMARK_NODE_TEXT)!
+            cmark_node_set_literal(text, markers)
+            cmark_node_insert_after(link, text)
+        }
     }
 
     // MARK: Heading anchors

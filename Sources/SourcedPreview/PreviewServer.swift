@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ServiceLifecycle
 import SourcedBuild
 import SourcedCore
@@ -35,6 +36,11 @@ public enum PreviewServer {
         }
     }
 
+    /// The server could not start listening.
+    public struct ListenFailure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// Builds, serves and rebuilds on every change until cancelled.
     public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
         var cache = PageCache()
@@ -49,7 +55,16 @@ public enum PreviewServer {
         }
         let watcher = ChangeWatcher(folders: [options.content, options.templates])
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
+            group.addTask {
+                do {
+                    try await app.runService()
+                } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                    throw ListenFailure(
+                        description:
+                            "cannot listen on \(options.host):\(options.port): the port is in use (another 'sourced serve'?); choose another with --port"
+                    )
+                }
+            }
             group.addTask { [cache] in
                 var cache = cache
                 // The first rebuild looks at everything: changes made before the watcher

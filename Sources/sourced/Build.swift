@@ -26,7 +26,7 @@ struct Build: AsyncParsableCommand {
             throw fail(error)
         }
         warnIfUnsaved(outcome.check)
-        if let warning = outcome.outputWarning {
+        for warning in outcome.outputWarnings {
             FileHandle.standardError.write(Data("sourced: warning: \(warning)\n".utf8))
         }
         let diagnostics = outcome.check.diagnostics
@@ -43,6 +43,6 @@ struct Build: AsyncParsableCommand {
         let kept = outcome.keptCount > 0 ? " (\(outcome.keptCount) unchanged, kept as they were)" : ""
         print(
             "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages\(kept), \(outcome.sourceCount) sources, "
-                + "\(diagnostics.warningCount) warnings in \(String(format: "%.2f", seconds)) s → \(output)/")
+                + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s → \(output)/")
     }
 }

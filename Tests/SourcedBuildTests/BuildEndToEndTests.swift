@@ -271,3 +271,49 @@ import Testing
         #expect(!early.stdout.contains("[review-overdue]"))
     }
 }
+
+/// Every number a user gives (settings, options, the environment) is bounded: a clear message,
+/// never an overflow trap or a runaway.
+@Suite struct NumbersFromUsersTests {
+    func site() throws -> TempSite {
+        try TempSite([
+            "Content/site.yaml": "title: Numbers\n",
+            "Content/a.md": page(title: "A", references: "references:\n  - id: s\n    title: S\n", body: "Text [@s].\n"),
+        ])
+    }
+
+    @Test func hugeNumbersAreRefusedNotTrapped() throws {
+        let site = try site()
+        for value in ["9223372036854775807", "99999999999999999", "99999999999999999999", "-1"] {
+            try site.write("Content/site.yaml", "title: Numbers\nreview:\n  max_age_days: \(value)\n")
+            let result = try site.run(["check", "--date", "2026-11-01"])
+            #expect(result.status == 1, "\(value): \(result.stderr)")
+            #expect(
+                result.stdout.contains(
+                    "Content/site.yaml:3:17: error: 'max_age_days' must be a whole number from 0 to 36525, not '\(value)' [front-matter]"
+                ), "\(result.stdout)")
+        }
+        try site.write("Content/site.yaml", "title: Numbers\nreview:\n  max_age_days: 36525\n")
+        #expect(try site.run(["check", "--date", "2026-11-01"]).status == 0)
+
+        let memory = try site.run(["check", "--worker-memory", "99999999999999"])
+        #expect(memory.status == 64)
+        #expect(memory.stderr.hasPrefix("sourced: error: --worker-memory must be from 64 to 1048576 (MiB)"))
+        for epoch in ["9223372036854775807", "-9223372036854775808"] {
+            let result = try site.run(["check"], environment: ["SOURCE_DATE_EPOCH": epoch])
+            #expect(result.status == 64)
+            #expect(result.stderr.hasPrefix("sourced: error: SOURCE_DATE_EPOCH must be a time in the years 1 to 9999"))
+        }
+    }
+
+    /// `--jobs 100000` started thousands of workers before parsing anything.
+    @Test func manyJobsStartNoMoreWorkersThanPages() throws {
+        let site = try site()
+        let start = ContinuousClock.now
+        let result = try site.run(["check", "--jobs", "100000", "--date", "2026-11-01"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "0 errors, 0 warnings in 1 page\n")
+        // A guard against thousands of processes, not a timing.
+        #expect(ContinuousClock.now - start < .seconds(30))
+    }
+}

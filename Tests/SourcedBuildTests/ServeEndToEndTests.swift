@@ -62,6 +62,23 @@ import Testing
         var log: String
     }
 
+    /// A port in use, or one that is no port, is one line and no preview, not a NIO dump.
+    @Test func aPortInUseOrOutOfRangeIsOneClearLine() async throws {
+        let site = try TempSite(["Content/site.yaml": "title: Live\n", "Content/a.md": HostileInputTests.front("A")])
+        let (process, base) = try startServer(in: site)
+        defer { process.terminate() }
+        let port = String(base.split(separator: ":").last!)
+        let second = try site.run(["serve", "--templates", templatesPath, "--port", port, "--date", "2026-11-01"])
+        #expect(second.status == 2)
+        #expect(
+            second.stderr.hasSuffix(
+                "sourced: error: cannot listen on 127.0.0.1:\(port): the port is in use (another 'sourced serve'?); choose another with --port\n"
+            ), "\(second.stderr)")
+        let outOfRange = try site.run(["serve", "--port", "99999"])
+        #expect(outOfRange.status == 64)
+        #expect(outOfRange.stderr == "sourced: error: --port must be from 1 to 65535, not 99999 (see 'sourced --help')\n")
+    }
+
     @Test func aHostilePageNeverTakesThePreviewDown() async throws {
         let site = try TempSite([
             "Content/site.yaml": "title: Live\n",

@@ -12,6 +12,9 @@ struct ReferenceIndex: Sendable {
         var reference: Reference
         /// Every key this source is cited or listed under.
         var keys: [String]
+        /// `source-KEY` ids for its other keys, those no other entry's anchor or alias holds, so
+        /// that a link made with any key it goes by finds it and every id is unique.
+        var aliasAnchors: [String] = []
         /// Paths of the published pages that cite it, sorted.
         var citedBy: [String]
     }
@@ -43,7 +46,13 @@ struct ReferenceIndex: Sendable {
             pageKeys[path] = keys
         }
         var list = builder.entries
-        for i in list.indices { list[i].citedBy.sort() }
+        var taken = Set(list.map(\.anchor))
+        for i in list.indices {
+            list[i].citedBy.sort()
+            list[i].aliasAnchors = list[i].keys.map { "source-" + $0 }.filter {
+                $0 != list[i].anchor && taken.insert($0).inserted
+            }
+        }
         // Sorted by first author then title, as a bibliography reads.
         let sortKeys = list.map { ($0.reference.authors.first ?? $0.reference.title, $0.reference.title, $0.anchor) }
         let order = list.indices.sorted { sortKeys[$0] < sortKeys[$1] }
@@ -61,6 +70,7 @@ struct ReferenceIndex: Sendable {
         var byIdentity: [String: Int] = [:]
         /// Per key, the distinct sources seen under it and their entries.
         var byKey: [String: [(Reference, Int)]] = [:]
+        var anchors: Set<String> = []
 
         mutating func entryIndex(for reference: Reference) -> Int {
             let identity = reference.identity
@@ -71,8 +81,14 @@ struct ReferenceIndex: Sendable {
                 return index
             }
             if let same = byKey[reference.id]?.first(where: { $0.0 == reference }) { return same.1 }
-            let suffix = byKey[reference.id]?.count ?? 0
-            let anchor = "source-\(reference.id)" + (suffix == 0 ? "" : "-\(suffix + 1)")
+            // A second source under the same key is `source-KEY-2`, unless a key `KEY-2` has it.
+            var suffix = byKey[reference.id]?.count ?? 0
+            var anchor = "source-\(reference.id)" + (suffix == 0 ? "" : "-\(suffix + 1)")
+            while anchors.contains(anchor) {
+                suffix += 1
+                anchor = "source-\(reference.id)-\(suffix + 1)"
+            }
+            anchors.insert(anchor)
             entries.append(Entry(anchor: anchor, reference: reference, keys: [reference.id], citedBy: []))
             let index = entries.count - 1
             byKey[reference.id, default: []].append((reference, index))

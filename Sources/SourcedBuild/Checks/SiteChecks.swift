@@ -40,6 +40,20 @@ enum SiteChecks {
     static func own(_ page: SitePage, _ site: Site, exempt: Set<String>) -> [Diagnostic] {
         unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site)
             + uncitedClaims(page, site.settings, exempt: exempt) + reviewAge(page, site) + approvalCurrency(page)
+            + futureDates(page, site)
+    }
+
+    /// A review or update dated after today is a typo (2062 for 2026) or a wrong `--date`.
+    static func futureDates(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        let review = page.metadata.review
+        return [("reviewed", review.reviewed), ("updated", review.updated)].compactMap { field, day in
+            guard let day, day > site.today else { return nil }
+            return Diagnostic(
+                file: page.file, position: page.metadata.positions["review." + field] ?? .init(line: 1, column: 1),
+                severity: .warning, rule: .frontMatter,
+                message: "'\(field)' is \(day), after today (\(site.today))",
+                hint: "correct the date, or give the day the site is built for with --date")
+        }
     }
 
     static func unknownCitations(_ page: SitePage, _ site: Site) -> [Diagnostic] {
@@ -121,13 +135,21 @@ enum SiteChecks {
             switch target {
             case .topic(let path, let fragment):
                 guard let target = site.page(atPath: path) else {
-                    let known = site.pages.map(\.result.relativePath)
+                    let known = site.pages.map(\.result.relativePath).filter { $0 != page.result.relativePath }
                     report(
                         .brokenLink, "link to '\(link.destination)': no such page",
                         hint: nearest(path, in: known).map { "did you mean '\($0)'?" })
                     continue
                 }
-                if let fragment, !target.anchors.contains(fragment) {
+                if page.isPublished, !target.isPublished {
+                    let status = target.metadata.review.status.rawValue
+                    report(
+                        .brokenLink,
+                        "link to '\(link.destination)': that page is \(status), which this site does not publish, so the link would lead nowhere",
+                        hint: "link to a published page, or add '\(status)' to publish.statuses in site.yaml")
+                    continue
+                }
+                if let fragment = fragment.map(decodedFragment), !target.anchors.contains(fragment) {
                     report(
                         .brokenAnchor, "link to '\(link.destination)': '\(path)' has no heading '#\(fragment)'",
                         hint: nearest(fragment, in: target.anchors.sorted()).map { "did you mean '#\($0)'?" })
@@ -136,7 +158,8 @@ enum SiteChecks {
                 if !site.attachments.contains(path) {
                     report(.brokenLink, "link to '\(link.destination)': no such file in the content folder")
                 }
-            case .fragment(let fragment):
+            case .fragment(let written):
+                let fragment = decodedFragment(written)
                 if !fragment.isEmpty, !page.anchors.contains(fragment) {
                     report(
                         .brokenAnchor, "link to '#\(fragment)': this page has no such heading",
@@ -149,6 +172,13 @@ enum SiteChecks {
             }
         }
         return diagnostics
+    }
+
+    /// A `#fragment` as the browser matches it against ids: percent-decoded (`#caf%C3%A9` is
+    /// the heading `café`).
+    static func decodedFragment(_ fragment: String) -> String {
+        guard fragment.utf8.contains(UInt8(ascii: "%")) else { return fragment }
+        return fragment.removingPercentEncoding ?? fragment
     }
 
     static func isUnsafe(_ link: Link) -> Bool {
@@ -234,7 +264,7 @@ struct CheckCache: Sendable {
         guard attachments == site.attachments, pages.count == site.pages.count else { return false }
         return site.pages.allSatisfy { page in
             guard let previous = pages[page.result.relativePath]?.page else { return false }
-            return previous === page || previous.anchors == page.anchors
+            return previous === page || (previous.anchors == page.anchors && previous.isPublished == page.isPublished)
         }
     }
 }

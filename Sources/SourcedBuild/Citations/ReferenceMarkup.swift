@@ -35,8 +35,8 @@ enum ReferenceMarkup {
     static func indexEntry(_ entry: ReferenceIndex.Entry, citedBy: [(title: String, url: String)]) -> String {
         let r = entry.reference
         var html = "<li id=\"\(entry.anchor.htmlEscaped)\" class=\"source reference-\(r.type.rawValue)\">"
-        for key in entry.keys where "source-" + key != entry.anchor {
-            html += "<span id=\"source-\(key.htmlEscaped)\" class=\"source-alias\"></span>"
+        for alias in entry.aliasAnchors {
+            html += "<span id=\"\(alias.htmlEscaped)\" class=\"source-alias\"></span>"
         }
         html += "\n  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
         html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"

@@ -343,7 +343,8 @@ enum OutputWriter {
         /// `paths` need, each with one mkdir (Foundation's createDirectory cost a twentieth of a
         /// 10,000-page build).
         /// Whether `directory` may be replaced is checked by the caller before the build's
-        /// work, and again by `finish`.
+        /// work. A file that reaches it after that goes with the old site into the spare, where
+        /// it is kept (see `removable`), and the next build names it.
         init(directory: String, paths: [String]) throws {
             target = URL(fileURLWithPath: try resolve(directory)).standardizedFileURL
             let parent = target.deletingLastPathComponent()
@@ -485,8 +486,6 @@ enum OutputWriter {
                         try copy(target.appendingPathComponent(entry.name).path, to: destination)
                     }
                 }
-                // Whatever reached the output while this build ran would go with the old site.
-                try checkReplaceable(target.path)
             } catch {
                 discard()
                 throw error

@@ -154,9 +154,18 @@ struct PageViews {
                 byTag[tag, default: []].append(page)
             }
         }
-        let groups = byTag.keys.sorted { $0.lowercased() < $1.lowercased() }.map { tag -> [String: Any] in
+        // Tags with the same slug (`a b`, `a-b`) get `tag-a-b` and `tag-a-b-2`.
+        var anchors: Set<String> = []
+        let groups = byTag.keys.sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }.map { tag -> [String: Any] in
             let pages = byTag[tag]!.sorted { ($0.metadata.title, $0.file) < ($1.metadata.title, $1.file) }
-            return ["tag": tag, "anchor": "tag-" + HeadingAnchors.slug(tag), "pages": pages.map(listing)]
+            let base = "tag-" + HeadingAnchors.slug(tag)
+            var anchor = base
+            var n = 1
+            while !anchors.insert(anchor).inserted {
+                n += 1
+                anchor = "\(base)-\(n)"
+            }
+            return ["tag": tag, "anchor": anchor, "pages": pages.map(listing)]
         }
         let counts = Dictionary(grouping: published, by: \.badge).mapValues(\.count)
         return [
