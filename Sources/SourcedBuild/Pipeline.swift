@@ -123,7 +123,7 @@ public enum Pipeline {
         }
         let tree = try updated ?? ContentLoader.load(directory: content, reusing: &cache.files)
         cache.tree = (content, tree)
-        let (settings, settingsDiagnostics) = SiteSettingsDecoder.decode(tree.siteSettings)
+        let (settings, settingsDiagnostics, settingsPositions) = SiteSettingsDecoder.decodeWithPositions(tree.siteSettings)
         // The pages do not need the bibliography: it is decoded (41,000 lines in the 10,000-page
         // benchmark, 0.2 s) while they are parsed.
         let decoding = Task { [known = cache.bibliography(tree.bibliography), file = tree.bibliography] in
@@ -141,9 +141,13 @@ public enum Pipeline {
         let decoded = await decoding.value
         cache.remember(bibliography: tree.bibliography, decoded)
         let (bibliography, bibliographyDiagnostics) = decoded
-        let site = cache.assemble(
+        var site = cache.assemble(
             settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
             results: results, attachments: tree.attachments)
+        if let file = tree.siteSettings {
+            site.disclaimer = PageParser.disclaimer(
+                settings, file: file.path, position: settingsPositions["disclaimer"] ?? .init(line: 1, column: 1))
+        }
         if indexesReferences { Task.detached { [site] in _ = site.referenceIndex } }
         var diagnostics = settingsDiagnostics + bibliographyDiagnostics
         diagnostics += results.flatMap(\.diagnostics)

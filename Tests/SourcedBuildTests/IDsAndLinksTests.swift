@@ -151,4 +151,42 @@ import Testing
         let overdue = try site.run(["build", "--templates", templatesPath, "--date", "2026-10-12"])
         #expect(overdue.stdout.contains(", 1 warning in "), "\(overdue.stdout)")
     }
+
+    /// The disclaimer's links are checked and rewritten as a page's, reported at the field;
+    /// a page kept from an earlier build follows where they lead now.
+    @Test func disclaimerLinksAreCheckedAndRewritten() throws {
+        let settings = """
+            title: D
+            base_url: https://kb.example.org/
+            disclaimer: >
+              Read the [policy](topics/policy.md#scope), not [this](javascript:alert(1))
+              or [that](topics/gone.md).
+
+            """
+        let site = try TempSite([
+            "Content/site.yaml": settings,
+            "Content/topics/a.md": page(
+                title: "A", references: "references:\n  - id: s\n    title: S\n", body: "Text [@s].\n"),
+            "Content/topics/policy.md": page(
+                title: "Policy", references: "references:\n  - id: s\n    title: S\n",
+                body: "## Scope\n\nText [@s].\n"),
+        ])
+        let refused = try site.run(["check", "--date", "2026-11-01"])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.contains("Content/site.yaml:3:13: error: unsafe URL scheme in 'javascript:alert(1)' [unsafe-link]"))
+        #expect(refused.stdout.contains("Content/site.yaml:3:13: error: link to 'topics/gone.md': no such page [broken-link]"))
+
+        try site.write("Content/site.yaml", "title: D\ndisclaimer: Read the [policy](topics/policy.md#scope).\n")
+        #expect(try build(site).status == 0)
+        #expect(try build(site).status == 0)
+        #expect(site.read("Public/topics/a/index.html")?.contains(#"<a href="/topics/policy/#scope">policy</a>"#) == true)
+        try site.write(
+            "Content/topics/policy.md",
+            page(
+                title: "Policy", extra: "slug: editorial-policy\n", references: "references:\n  - id: s\n    title: S\n",
+                body: "## Scope\n\nText [@s].\n"))
+        #expect(try build(site).status == 0)
+        let a = try #require(site.read("Public/topics/a/index.html"))
+        #expect(a.contains(#"<a href="/topics/editorial-policy/#scope">policy</a>"#), "a kept page shows the old link")
+    }
 }

@@ -15,6 +15,8 @@ struct Site: Sendable {
     /// Pages whose front matter could not be read (their diagnostics say why).
     var unreadable: [PageResult]
     var attachments: Set<String>
+    /// The settings' disclaimer, parsed.
+    var disclaimer: Disclaimer?
     /// Built on first use: `check` never needs it, and the preview only once a page is
     /// rendered (it cost 0.45 s of every 10,000-page rebuild).
     var referenceIndex: ReferenceIndex { referenceIndexBox.value }

@@ -18,6 +18,7 @@ enum SiteChecks {
         var diagnostics: [Diagnostic] = []
         diagnostics += bibliographyDuplicates(site)
         diagnostics += duplicateSlugs(site)
+        diagnostics += disclaimerLinks(site)
         var checked: [String: CheckCache.Entry] = [:]
         for page in site.pages {
             let path = page.result.relativePath
@@ -122,11 +123,32 @@ enum SiteChecks {
     }
 
     static func links(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        links(
+            page.markdown.links, page.result.links, file: page.file, from: page.result.relativePath,
+            anchors: page.anchors, isPublished: page.isPublished, site: site)
+    }
+
+    /// The disclaimer's links, as a published page's (it is on every topic page), each reported
+    /// at the `disclaimer:` field; a `#fragment` names a heading of whichever page shows it.
+    static func disclaimerLinks(_ site: Site) -> [Diagnostic] {
+        guard let disclaimer = site.disclaimer else { return [] }
+        return links(
+            disclaimer.markdown.links, disclaimer.links, file: disclaimer.file, from: nil, anchors: nil,
+            isPublished: true, site: site, at: disclaimer.position)
+    }
+
+    /// What is wrong with each link, written in `file` (the page at content path `from`, if it
+    /// is one) at the link's position or at `fixed`; `anchors` are the ids a `#fragment` may
+    /// name (nil: not known, not checked).
+    static func links(
+        _ links: [Link], _ targets: [LinkTarget], file: String, from ownPath: String?, anchors: Set<String>?,
+        isPublished: Bool, site: Site, at fixed: TextPosition? = nil
+    ) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for (link, target) in zip(page.markdown.links, page.result.links) {
+        for (link, target) in zip(links, targets) {
             func report(_ rule: Rule, _ message: String, hint: String? = nil) {
                 diagnostics.append(
-                    Diagnostic(file: page.file, position: link.position, rule: rule, message: message, hint: hint))
+                    Diagnostic(file: file, position: fixed ?? link.position, rule: rule, message: message, hint: hint))
             }
             if isUnsafe(link) {
                 report(.unsafeLink, "unsafe URL scheme in '\(link.destination)'")
@@ -135,13 +157,13 @@ enum SiteChecks {
             switch target {
             case .topic(let path, let fragment):
                 guard let target = site.page(atPath: path) else {
-                    let known = site.pages.map(\.result.relativePath).filter { $0 != page.result.relativePath }
+                    let known = site.pages.map(\.result.relativePath).filter { $0 != ownPath }
                     report(
                         .brokenLink, "link to '\(link.destination)': no such page",
                         hint: nearest(path, in: known).map { "did you mean '\($0)'?" })
                     continue
                 }
-                if page.isPublished, !target.isPublished {
+                if isPublished, !target.isPublished {
                     let status = target.metadata.review.status.rawValue
                     report(
                         .brokenLink,
@@ -160,10 +182,10 @@ enum SiteChecks {
                 }
             case .fragment(let written):
                 let fragment = decodedFragment(written)
-                if !fragment.isEmpty, !page.anchors.contains(fragment) {
+                if let anchors, !fragment.isEmpty, !anchors.contains(fragment) {
                     report(
                         .brokenAnchor, "link to '#\(fragment)': this page has no such heading",
-                        hint: nearest(fragment, in: page.anchors.sorted()).map { "did you mean '#\($0)'?" })
+                        hint: nearest(fragment, in: anchors.sorted()).map { "did you mean '#\($0)'?" })
                 }
             case .outside:
                 report(.brokenLink, "link to '\(link.destination)' leaves the content folder")

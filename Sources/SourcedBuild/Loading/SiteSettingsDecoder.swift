@@ -4,15 +4,22 @@ import Yams
 /// Decodes `Content/site.yaml`; a missing file gives the defaults.
 enum SiteSettingsDecoder {
     static func decode(_ file: SourceFile?) -> (SiteSettings, [Diagnostic]) {
+        let (settings, diagnostics, _) = decodeWithPositions(file)
+        return (settings, diagnostics)
+    }
+
+    /// The same, with where each top-level field's value starts (`disclaimer`, say).
+    static func decodeWithPositions(_ file: SourceFile?) -> (SiteSettings, [Diagnostic], [String: TextPosition]) {
         var settings = SiteSettings()
-        guard let file else { return (settings, []) }
+        guard let file else { return (settings, [], [:]) }
         var reader = YAMLReader(file: file.path, lineOffset: 0)
-        guard let text = reader.text(of: file) else { return (settings, reader.diagnostics) }
+        guard let text = reader.text(of: file) else { return (settings, reader.diagnostics, [:]) }
         guard let root = reader.compose(text),
             let f = reader.mapping(
                 root, "site.yaml",
                 allowed: ["title", "base_url", "language", "disclaimer", "review", "publish", "citations"])
-        else { return (settings, reader.diagnostics) }
+        else { return (settings, reader.diagnostics, [:]) }
+        let positions = f.mapValues { reader.position($0) }
 
         if let title = reader.requiredString(f, "title", in: "site.yaml", at: root) { settings.title = title }
         settings.baseURL = reader.string(f["base_url"], "base_url") ?? settings.baseURL
@@ -39,7 +46,7 @@ enum SiteSettingsDecoder {
                 settings.exemptSections = reader.stringList(sections, "exempt_sections")
             }
         }
-        return (settings, reader.diagnostics)
+        return (settings, reader.diagnostics, positions)
     }
 
     private static func listOfChoices(_ node: Node, _ field: String, reader: inout YAMLReader) -> [ReviewStatus] {

@@ -65,40 +65,48 @@ enum YAMLGuard {
     /// The first anchor, alias or nesting beyond `maximumDepth` in libyaml's events. Syntax
     /// errors are left for Yams to report.
     private static func checkEvents(_ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return nil }
-        defer { yaml_parser_delete(&parser) }
-        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+        // On the heap, at one address: libyaml keeps pointers into the parser itself (its read
+        // handler's data), which a Swift `&local` does not promise to keep still between calls.
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
+        defer { parser.deallocate() }
+        guard yaml_parser_initialize(parser) == 1 else { return nil }
+        defer { yaml_parser_delete(parser) }
+        yaml_parser_set_input_string(parser, bytes.baseAddress, bytes.count)
+        yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
+        let event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        defer { event.deallocate() }
         var depth = 0
         let tooDeep = "front matter is nested more than \(maximumDepth) levels deep"
         while true {
-            var event = yaml_event_t()
-            guard yaml_parser_parse(&parser, &event) == 1 else {
+            event.initialize(to: yaml_event_t())
+            guard yaml_parser_parse(parser, event) == 1 else {
                 // libyaml's own limit, which a long run of brackets reaches at once (its scanner
                 // reads the whole run ahead); other syntax errors are Yams' to report.
-                guard let problem = parser.problem, String(cString: problem).hasPrefix("Maximum nesting level")
+                guard let problem = parser.pointee.problem,
+                    String(cString: problem).hasPrefix("Maximum nesting level")
                 else { return nil }
-                let mark = parser.problem_mark
+                let mark = parser.pointee.problem_mark
                 return Problem(line: Int(mark.line) + 1, column: Int(mark.column) + 1, message: tooDeep)
             }
-            defer { yaml_event_delete(&event) }
+            defer { yaml_event_delete(event) }
+            let current = event.pointee
             func problem(_ message: String) -> Problem {
                 Problem(
-                    line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1, message: message)
+                    line: Int(current.start_mark.line) + 1, column: Int(current.start_mark.column) + 1, message: message)
             }
             let anchor = "YAML anchors (&name) and aliases (*name) are not allowed in front matter"
-            switch event.type {
+            switch current.type {
             case YAML_STREAM_END_EVENT:
                 return nil
             case YAML_ALIAS_EVENT:
                 return problem(anchor)
             case YAML_SCALAR_EVENT:
-                if event.data.scalar.anchor != nil { return problem(anchor) }
+                if current.data.scalar.anchor != nil { return problem(anchor) }
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
                 let named =
-                    event.type == YAML_SEQUENCE_START_EVENT
-                    ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
+                    current.type == YAML_SEQUENCE_START_EVENT
+                    ? current.data.sequence_start.anchor : current.data.mapping_start.anchor
                 if named != nil { return problem(anchor) }
                 depth += 1
                 if depth > maximumDepth { return problem(tooDeep) }

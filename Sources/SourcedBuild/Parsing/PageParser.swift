@@ -70,9 +70,21 @@ enum PageParser {
         result.bodyDigest = Fingerprint.bodyDigest(split.body)
 
         let directory = file.relativePath.split(separator: "/").dropLast().map(String.init)
+        (result.markdown, result.links) = renderBody(
+            split.body, lineOffset: split.bodyLineOffset, directory: directory, settings: settings)
+        // Checks report only claims without a citation; keeping the others' text would cost a
+        // copy of the page's prose in memory and in every worker reply.
+        result.markdown?.claims.removeAll(where: \.isCited)
+        return result
+    }
+
+    /// A page body (or the disclaimer) through cmark-gfm, each link resolved from `directory`
+    /// (content-relative): a topic link gets a placeholder to fill once every page's URL is known.
+    static func renderBody(_ body: [UInt8], lineOffset: Int, directory: [String], settings: SiteSettings)
+        -> (RenderedMarkdown, [LinkTarget])
+    {
         var targets: [LinkTarget] = []
-        result.markdown = MarkdownRenderer.render(body: split.body, lineOffset: split.bodyLineOffset) {
-            destination, _ in
+        let markdown = MarkdownRenderer.render(body: body, lineOffset: lineOffset) { destination, _ in
             let target = resolve(destination, from: directory)
             targets.append(target)
             switch target {
@@ -85,11 +97,15 @@ enum PageParser {
                 return destination.replacingOccurrences(of: ":", with: "%3A")
             }
         }
-        result.links = targets
-        // Checks report only claims without a citation; keeping the others' text would cost a
-        // copy of the page's prose in memory and in every worker reply.
-        result.markdown?.claims.removeAll(where: \.isCited)
-        return result
+        return (markdown, targets)
+    }
+
+    /// `site.yaml`'s disclaimer, parsed as a page body at the top of the content folder; nil
+    /// when the settings have none.
+    static func disclaimer(_ settings: SiteSettings, file: String, position: TextPosition) -> Disclaimer? {
+        guard let text = settings.disclaimer else { return nil }
+        let (markdown, links) = renderBody(Array(text.utf8), lineOffset: 0, directory: [], settings: settings)
+        return Disclaimer(file: file, position: position, markdown: markdown, links: links)
     }
 
     /// Resolves a link destination written in a page in `directory` (content-relative).

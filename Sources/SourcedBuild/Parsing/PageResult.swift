@@ -88,6 +88,15 @@ public struct PageResult: Sendable, Equatable {
 }
 
 /// Where a link in a page body points, resolved against the content folder.
+/// `site.yaml`'s disclaimer, shown on every topic page: Markdown whose links are checked and
+/// rewritten as a page's are, reported at the field (its text's lines are not the file's).
+struct Disclaimer: Sendable {
+    var file: String
+    var position: TextPosition
+    var markdown: RenderedMarkdown
+    var links: [LinkTarget]
+}
+
 public enum LinkTarget: Sendable, Equatable {
     /// Another topic page: its content path and optional heading anchor.
     case topic(path: String, fragment: String?)

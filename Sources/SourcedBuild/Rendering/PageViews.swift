@@ -13,8 +13,10 @@ struct PageViews {
     init(site: Site) {
         self.site = site
         root = site.settings.rootPath
-        disclaimerHTML = site.settings.disclaimer.map {
-            MarkdownRenderer.render(body: Array($0.utf8), lineOffset: 0) { url, _ in url }.html
+        disclaimerHTML = site.disclaimer.map { disclaimer in
+            PageParser.fillTopicLinks(CitationPlaceholder.fill(disclaimer.markdown.html) { _ in "" }) { index in
+                Self.topicLinkURL(disclaimer.links, index, site: site, root: site.settings.rootPath) ?? "#"
+            }
         }
     }
 
@@ -76,19 +78,28 @@ struct PageViews {
 
     /// Where the page's link number `index` leads, if it links to a topic that exists.
     func topicLinkURL(_ page: SitePage, _ index: Int) -> String? {
-        guard index < page.result.links.count, case .topic(let path, let fragment) = page.result.links[index],
+        Self.topicLinkURL(page.result.links, index, site: site, root: root)
+    }
+
+    /// Where the topic link numbered `index` among `links` leads.
+    static func topicLinkURL(_ links: [LinkTarget], _ index: Int, site: Site, root: String) -> String? {
+        guard index < links.count, case .topic(let path, let fragment) = links[index],
             let target = site.page(atPath: path)
         else { return nil }
-        return url(of: target) + (fragment.map { "#" + $0 } ?? "")
+        return root + target.path + (fragment.map { "#" + $0 } ?? "")
     }
 
     // MARK: What each output is made from
 
     /// What every file of a build is made from besides its own inputs: the code, the theme,
     /// the settings and the day, hashed.
-    static func commonKey(program: String, templates: TemplateSet, settings: SiteSettings, today: Day) -> String {
+    static func commonKey(
+        program: String, templates: TemplateSet, settings: SiteSettings, today: Day, disclaimerHTML: String?
+    ) -> String {
         var wire = WireWriter()
-        wire.write("output key 1")
+        wire.write("output key 2")
+        // The disclaimer's links lead where their pages are now.
+        wire.write(disclaimerHTML ?? "")
         wire.write(program)
         for name in templates.texts.keys.sorted() {
             wire.write(name)

@@ -183,7 +183,8 @@ enum SiteRenderer {
         let keeper = Keeper(staged: staged, earlier: manifest?.files(of: staged.reusedBuild) ?? [:])
         let common = reuse.map {
             PageViews.commonKey(
-                program: $0.program, templates: templates, settings: site.settings, today: site.today)
+                program: $0.program, templates: templates, settings: site.settings, today: site.today,
+                disclaimerHTML: outputs.views.disclaimerHTML)
         }
         do {
             // The site-wide files (the reference index, the home page, the feeds), each a task of
