@@ -37,8 +37,10 @@ enum OutputWriter {
     }
 
     static func provenance(of folder: String) -> Provenance {
-        guard isFolder(folder), let bytes = try? readAll(folder + "/" + marker) else { return .unmarked }
-        let text = String(decoding: bytes, as: UTF8.self)
+        guard isFolder(folder), let data = FileManager.default.contents(atPath: folder + "/" + marker) else {
+            return .unmarked
+        }
+        let text = String(decoding: data, as: UTF8.self)
         guard let list = text.range(of: markerListHeading) else { return .unlisted }
         var files: Set<String> = []
         for line in text[list.upperBound...].split(separator: "\n") { files.insert(unescape(line)) }
@@ -162,26 +164,13 @@ enum OutputWriter {
     static func makeFolders(_ path: String) throws {
         if mkdir(path, 0o755) == 0 || (errno == EEXIST && isFolder(path)) { return }
         guard errno == ENOENT else { throw failure("create the folder", path) }
-        let parent = (path as NSString).deletingLastPathComponent
-        guard !parent.isEmpty, parent != path else { throw failure("create the folder", path) }
+        // On the text: Foundation's deletingLastPathComponent traps on some relative paths.
+        guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
+            throw failure("create the folder", path)
+        }
+        let parent = String(path[..<slash])
         try makeFolders(parent)
         if mkdir(path, 0o755) != 0, !(errno == EEXIST && isFolder(path)) { throw failure("create the folder", path) }
-    }
-
-    /// The whole file at `path`.
-    private static func readAll(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw failure("read", path) }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw failure("read", path) }
-            if n == 0 { return bytes }
-            bytes += buffer[..<n]
-        }
     }
 
     /// Opens `path`, hands `body` a function that writes a whole buffer to it, and closes it.
