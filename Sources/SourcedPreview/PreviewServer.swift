@@ -43,7 +43,7 @@ public enum PreviewServer {
 
     /// Builds, serves and rebuilds on every change until cancelled.
     public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
-        var cache = PageCache()
+        var cache = PreviewCache()
         let store = options.cacheDirectory.map { ResultStore(directory: $0, writes: false) }
         let state = PreviewState(
             await Pipeline.preview(

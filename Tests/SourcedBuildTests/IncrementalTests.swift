@@ -30,7 +30,7 @@ struct IncrementalTests {
         generate.waitUntilExit()
         let content = corpus.appendingPathComponent("Content").path
         let today = Day("2026-11-01")!
-        var cache = PageCache()
+        var cache = PreviewCache()
         _ = await Pipeline.preview(content: content, templates: templatesPath, today: today, cache: &cache)
 
         var generator = SystemRandomNumberGenerator()
@@ -147,7 +147,7 @@ struct IncrementalTests {
         let theme = site.root.appendingPathComponent("Theme")
         try FileManager.default.copyItem(atPath: templatesPath, toPath: theme.path)
         let content = site.root.appendingPathComponent("Content").path
-        var cache = PageCache()
+        var cache = PreviewCache()
         func page() async -> String {
             let snapshot = await Pipeline.preview(
                 content: content, templates: theme.path, today: Day("2026-11-01")!, cache: &cache)

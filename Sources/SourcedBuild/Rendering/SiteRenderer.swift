@@ -2,43 +2,6 @@ import Foundation
 import SourcedCore
 import Synchronization
 
-/// One file of the built site.
-struct OutputFile: Sendable {
-    enum Content: Sendable {
-        /// Rendered text, written as its UTF-8 without another copy.
-        case text(String)
-        /// Rendered text in pieces, made and written one after another.
-        case pieces(PieceStream)
-        case bytes([UInt8])
-        /// Copied as-is from this path.
-        case copy(String)
-    }
-
-    /// Path inside the output folder.
-    var path: String
-    var content: Content
-
-    init(_ path: String, _ text: String) {
-        self.path = path
-        content = .text(text)
-    }
-
-    init(_ path: String, pieces: PieceStream) {
-        self.path = path
-        content = .pieces(pieces)
-    }
-
-    init(_ path: String, bytes: [UInt8]) {
-        self.path = path
-        content = .bytes(bytes)
-    }
-
-    init(_ path: String, copyOf source: String) {
-        self.path = path
-        content = .copy(source)
-    }
-}
-
 /// Every file of the built site (SPEC §7), each of which can be rendered on its own: `build`
 /// renders them all, the preview only those a browser asks for.
 struct SiteOutputs: Sendable {
@@ -145,13 +108,14 @@ struct SiteOutputs: Sendable {
     }
 }
 
-/// What a build needs to keep the topic pages an earlier build left (see `OutputManifest`).
+/// What a build needs to keep the files an earlier build left (the orchestrator makes it from
+/// the caches; see `OutputManifest`).
 struct RenderReuse: Sendable {
-    /// The cache folder, which holds the manifest.
-    var directory: String
     var program: String
     /// Each page's SHA-256, by content-relative path.
     var sources: [String: String]
+    /// The files the build with this id (see `OutputWriter.buildID`) left, as it recorded them.
+    var earlier: @Sendable (_ build: String?) -> [String: KeptFile]
 }
 
 /// Renders every file of a site, side by side, handing each to `write` as soon as it is made.
@@ -162,10 +126,13 @@ enum SiteRenderer {
         var files = 0
         var kept = 0
         var keptTopics = 0
-        /// Why the manifest of what was kept could not be saved, if it could not.
-        var manifestProblem: String?
         /// False when the file system could not swap the new site in atomically.
         var swappedAtomically = true
+        /// What each file written or kept was made from, and which builds wrote this folder and
+        /// the one it replaced (now the spare), for the orchestrator to record.
+        var records: [String: KeptFile] = [:]
+        var build: String?
+        var replacedBuild: String?
     }
 
     /// With `reuse`, a file whose copy in the reused spare was made from the same inputs (a
@@ -179,8 +146,7 @@ enum SiteRenderer {
             site: site, diagnostics: diagnostics, templates: templates, contentDirectory: contentDirectory,
             includeUnpublished: false)
         let staged = try OutputWriter.Staged(directory: output, paths: outputs.paths)
-        let manifest = reuse.map { OutputManifest.load(directory: $0.directory) }
-        let keeper = Keeper(staged: staged, earlier: manifest?.files(of: staged.reusedBuild) ?? [:])
+        let keeper = Keeper(staged: staged, earlier: reuse?.earlier(staged.reusedBuild) ?? [:])
         let common = reuse.map {
             PageViews.commonKey(
                 program: $0.program, templates: templates, settings: site.settings, today: site.today,
@@ -228,17 +194,9 @@ enum SiteRenderer {
             }
             let finished = try staged.finish(leftoversRemoved: true)
             let (records, kept, keptTopics) = keeper.result
-            var problem: String?
-            if let reuse, let manifest, let build = finished.build {
-                // This build's folder, and the one it replaced, which is now the spare.
-                let replaced = manifest.generations.first { $0.build == staged.replacedBuild }
-                problem = OutputManifest(
-                    generations: [.init(build: build, files: records)] + (replaced.map { [$0] } ?? [])
-                ).save(directory: reuse.directory)
-            }
             return Written(
-                files: files, kept: kept, keptTopics: keptTopics, manifestProblem: problem,
-                swappedAtomically: finished.atomic)
+                files: files, kept: kept, keptTopics: keptTopics, swappedAtomically: finished.atomic, records: records,
+                build: finished.build, replacedBuild: staged.replacedBuild)
         } catch {
             staged.discard()
             throw error
@@ -256,17 +214,17 @@ enum SiteRenderer {
     private final class Keeper: Sendable {
         let staged: OutputWriter.Staged
         /// The spare's files, as the build that wrote them left them.
-        let earlier: [String: OutputManifest.Record]
-        private let state = Mutex<(records: [String: OutputManifest.Record], kept: Int, keptTopics: Int)>(([:], 0, 0))
+        let earlier: [String: KeptFile]
+        private let state = Mutex<(records: [String: KeptFile], kept: Int, keptTopics: Int)>(([:], 0, 0))
 
-        init(staged: OutputWriter.Staged, earlier: [String: OutputManifest.Record]) {
+        init(staged: OutputWriter.Staged, earlier: [String: KeptFile]) {
             self.staged = staged
             self.earlier = earlier
         }
 
         /// What each file written or kept was made from, how many were kept, and how many of
         /// those were topic pages.
-        var result: (records: [String: OutputManifest.Record], kept: Int, keptTopics: Int) {
+        var result: (records: [String: KeptFile], kept: Int, keptTopics: Int) {
             state.withLock { $0 }
         }
 
@@ -286,7 +244,7 @@ enum SiteRenderer {
             guard let file = try make() else { return 0 }
             let stamp = try staged.write(file)
             if let key, let stamp {
-                state.withLock { $0.records[path] = OutputManifest.Record(key: key, stamp: stamp) }
+                state.withLock { $0.records[path] = KeptFile(key: key, stamp: stamp) }
             }
             return 1
         }

@@ -2,20 +2,6 @@ import Foundation
 import Mustache
 import SourcedCore
 
-/// Text made piece by piece as it is written: a head, `count` pieces, a tail.
-struct PieceStream: Sendable {
-    var head: String
-    var count: Int
-    var piece: @Sendable (Int) -> String
-    var tail: String
-
-    func forEach(_ body: (String) throws -> Void) rethrows {
-        try body(head)
-        for index in 0..<count { try body(piece(index)) }
-        try body(tail)
-    }
-}
-
 /// The theme's Mustache templates, each compiled once.
 struct TemplateSet: Sendable {
     static let required = ["layout", "home", "topic", "references", "review", "badge"]

@@ -135,10 +135,10 @@ enum WorkerProtocol {
     }
 }
 
-extension Pipeline {
+extension WorkerProtocol {
     /// `sourced worker`: limits its own address space, then parses pages sent on standard
     /// input until it closes.
-    public static func runWorker(memoryLimitMB: Int) {
+    static func run(memoryLimitMB: Int) {
         #if canImport(Glibc)
             var limit = rlimit()
             // Any size a caller asks for: one beyond what rlim_t holds is no limit.
@@ -154,7 +154,7 @@ extension Pipeline {
         sigfillset(&all)
         pthread_sigmask(SIG_UNBLOCK, &all, nil)
         exitWithParent(watching: STDIN_FILENO)
-        WorkerProtocol.serve(input: STDIN_FILENO, output: STDOUT_FILENO)
+        serve(input: STDIN_FILENO, output: STDOUT_FILENO)
     }
 
     /// Ends this process as soon as nobody can write to `input` any more (the parent exited or

@@ -12,8 +12,6 @@ public struct PageCache: Sendable {
     /// The last tree loaded, and from which folder.
     var tree: (directory: String, tree: ContentTree)?
     var checks = CheckCache()
-    /// The theme as last compiled, with its skeletons.
-    var templates: (directory: String, set: TemplateSet)?
     private var bibliography: (bytes: [UInt8]?, decoded: ([LocatedReference], [Diagnostic]))?
     /// Pages as the last assembly made them, with what they depend on beyond their own result.
     private var assembled: (settings: SiteSettings, today: Day, bibliography: [UInt8]?, pages: [String: SitePage])?
@@ -49,20 +47,6 @@ public struct PageCache: Sendable {
             entries = entries.filter { present.contains($0.key) }
         }
         return results.map { $0! }
-    }
-
-    /// The theme in `directory`, compiled again only when a template's text or the assets
-    /// folder changed (compiling it was 4-9 ms of a 10,000-page preview rebuild).
-    mutating func templates(_ directory: String) throws -> TemplateSet {
-        let texts = try TemplateSet.read(directory)
-        if let templates, templates.directory == directory, templates.set.texts == texts,
-            templates.set.assetsDirectory == TemplateSet.assets(directory)
-        {
-            return templates.set
-        }
-        let set = try TemplateSet(texts: texts, directory: directory)
-        templates = (directory, set)
-        return set
     }
 
     /// The decoded bibliography, if its bytes are the ones last decoded.

@@ -3,20 +3,20 @@
 ///
 /// Strings escape `"`, `\` and control characters, and by default also `<`, `>` and `&`, so
 /// the data stays harmless even if a page ever inlines it.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+package struct JSONWriter {
+    package private(set) var bytes: [UInt8] = []
     /// False writes exactly what Foundation's JSONEncoder writes with `.withoutEscapingSlashes`.
-    let escapesMarkup: Bool
+    package let escapesMarkup: Bool
 
-    init(escapesMarkup: Bool = true) {
+    package init(escapesMarkup: Bool = true) {
         self.escapesMarkup = escapesMarkup
     }
 
-    mutating func raw(_ text: String) {
+    package mutating func raw(_ text: String) {
         bytes += text.utf8
     }
 
-    mutating func string(_ text: String) {
+    package mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -59,12 +59,12 @@ struct JSONWriter {
     }
 
     /// `"key":` — keys are plain ASCII chosen by us.
-    mutating func key(_ key: String) {
+    package mutating func key(_ key: String) {
         string(key)
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func array<T>(_ items: some Sequence<T>, _ write: (inout JSONWriter, T) -> Void) {
+    package mutating func array<T>(_ items: some Sequence<T>, _ write: (inout JSONWriter, T) -> Void) {
         bytes.append(UInt8(ascii: "["))
         var first = true
         for item in items {
@@ -76,7 +76,7 @@ struct JSONWriter {
     }
 
     /// An object from (key, writer) pairs; a nil writer leaves the key out.
-    mutating func object(_ fields: [(String, ((inout JSONWriter) -> Void)?)]) {
+    package mutating func object(_ fields: [(String, ((inout JSONWriter) -> Void)?)]) {
         bytes.append(UInt8(ascii: "{"))
         var first = true
         for (name, write) in fields {

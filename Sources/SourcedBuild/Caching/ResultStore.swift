@@ -281,12 +281,11 @@ public final class ResultStore {
         return results.map { $0! }
     }
 
-    /// What a build needs to keep the topic pages it rendered before from the same inputs:
-    /// the program, and the SHA-256 of each page as `results(for:)` last saw it.
-    func renderReuse() -> RenderReuse {
-        RenderReuse(
-            directory: (file as NSString).deletingLastPathComponent, program: program,
-            sources: entries.mapValues(\.digest))
+    /// What a build needs to keep the files it made before from the same inputs: the cache
+    /// folder (which holds the kept-outputs manifest), the program, and the SHA-256 of each
+    /// page as `results(for:)` last saw it.
+    func reuseInputs() -> (directory: String, program: String, sources: [String: String]) {
+        ((file as NSString).deletingLastPathComponent, program, entries.mapValues(\.digest))
     }
 
     /// Saves if this store writes; why it could not, if it could not. A cache that cannot be

@@ -17,26 +17,7 @@ import SourcedCore
 /// modification time). Each folder is known by its `.sourced-build` marker
 /// (`OutputWriter.buildID`).
 struct OutputManifest: WireCodable {
-    /// One file as written: the key it was made from and the file it was left in.
-    struct Record: WireCodable, Sendable, Equatable {
-        var key: String
-        var stamp: OutputWriter.FileStamp
-
-        func write(to wire: inout WireWriter) {
-            wire.write(key)
-            wire.write(stamp)
-        }
-
-        init(key: String, stamp: OutputWriter.FileStamp) {
-            self.key = key
-            self.stamp = stamp
-        }
-
-        init(from wire: inout WireReader) throws(WireError) {
-            key = try wire.read()
-            stamp = try wire.read()
-        }
-    }
+    typealias Record = KeptFile
 
     /// Those files of one build's folder.
     struct Generation: WireCodable {
@@ -84,6 +65,13 @@ struct OutputManifest: WireCodable {
     }
 
     /// The records of the build with id `build`; empty when none is known.
+    /// The manifest after a build that left `files` in the folder known as `build`, replacing
+    /// the folder known as `replaced` (now the spare, whose record is kept).
+    func recording(build: String, files: [String: Record], replaced: String?) -> OutputManifest {
+        let spare = generations.first { $0.build == replaced }
+        return OutputManifest(generations: [.init(build: build, files: files)] + (spare.map { [$0] } ?? []))
+    }
+
     func files(of build: String?) -> [String: Record] {
         generations.first { $0.build == build }?.files ?? [:]
     }
