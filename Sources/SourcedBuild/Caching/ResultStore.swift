@@ -202,14 +202,9 @@ public final class ResultStore {
         var hash = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) }
-            if n > 0 {
-                buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return n == 0 ? Fingerprint.hex(hash.finalize()) : nil
-            }
+            let n = buffer.withUnsafeMutableBytes { DescriptorIO.readSome(descriptor, into: $0) }
+            guard n > 0 else { return n == 0 ? Fingerprint.hex(hash.finalize()) : nil }
+            buffer.withUnsafeBytes { hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[..<n])) }
         }
     }
 
@@ -416,7 +411,9 @@ public final class ResultStore {
             guard nextFrame() == Array(previous.utf8) else { return nil }
         }
         var after: UInt8 = 0
-        guard let settings, size == Int(info.st_size), read(descriptor, &after, 1) == 0 else { return nil }
+        guard let settings, size == Int(info.st_size),
+            withUnsafeMutableBytes(of: &after, { DescriptorIO.readSome(descriptor, into: $0) }) == 0
+        else { return nil }
         return Loaded(
             settings: settings, entries: entries, onDisk: OnDisk(frames: frames, size: size, checksum: previous))
     }

@@ -192,12 +192,7 @@ enum OutputWriter {
         guard fd >= 0 else { throw failure() }
         defer { close(fd) }
         try body { bytes in
-            var written = 0
-            while written < bytes.count {
-                let n = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-                guard n > 0 else { throw failure() }
-                written += n
-            }
+            guard DescriptorIO.writeAll(fd, UnsafeRawBufferPointer(bytes)) else { throw failure() }
         }
         var status = stat()
         return fstat(fd, &status) == 0 ? FileStamp(status) : nil
@@ -248,7 +243,9 @@ enum OutputWriter {
         var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 16))
         var offset = 0
         while offset < bytes.count {
-            let n = read(fd, &buffer, min(buffer.count, bytes.count - offset))
+            let n = buffer.withUnsafeMutableBytes { buffer in
+                DescriptorIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, bytes.count - offset)]))
+            }
             guard n > 0, memcmp(buffer, bytes.baseAddress! + offset, n) == 0 else { return nil }
             offset += n
         }

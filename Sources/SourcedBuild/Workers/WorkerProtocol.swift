@@ -63,18 +63,7 @@ enum WorkerProtocol {
 
     /// Writes all of `bytes`; false when the descriptor takes no more.
     static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-        var written = 0
-        while written < bytes.count {
-            let n = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if n > 0 {
-                written += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return false
-            }
-        }
-        return true
+        bytes.withUnsafeBytes { DescriptorIO.writeAll(descriptor, $0) }
     }
 
     /// Reads one frame; nil at end of input (the other side is gone).
@@ -93,20 +82,11 @@ enum WorkerProtocol {
     /// Fills `buffer` from `descriptor` straight into its storage (`FileHandle` went through
     /// `Data` and copied each frame twice more).
     private static func readExactly(_ descriptor: Int32, into buffer: inout [UInt8], alive: (() -> Bool)?) -> Bool {
-        var done = 0
-        let count = buffer.count
-        while done < count {
-            if let alive, !waitForInput(descriptor, while: alive) { return false }
-            let n = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + done, count - done) }
-            if n > 0 {
-                done += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                return false
+        buffer.withUnsafeMutableBytes { bytes in
+            DescriptorIO.readExactly(descriptor, into: bytes) {
+                alive.map { waitForInput(descriptor, while: $0) } ?? true
             }
         }
-        return true
     }
 
     /// Waits until `descriptor` has bytes or its end to read; false when `alive` turns false
