@@ -46,7 +46,7 @@ struct ReferenceIndex: Sendable {
             pageKeys[path] = keys
         }
         var list = builder.entries
-        var taken = Set(list.map(\.anchor))
+        var taken = builder.anchors
         for i in list.indices {
             list[i].citedBy.sort()
             list[i].aliasAnchors = list[i].keys.map { "source-" + $0 }.filter {

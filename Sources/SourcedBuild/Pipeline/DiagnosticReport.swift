@@ -19,7 +19,11 @@ public enum DiagnosticReport {
 
     /// `file:line:col: severity: message [rule]`, with the hint on an indented line.
     public static func line(_ diagnostic: Diagnostic) -> String {
-        let d = oneLine(diagnostic)
+        formatted(oneLine(diagnostic))
+    }
+
+    /// `line`, for a diagnostic already passed through `oneLine`.
+    private static func formatted(_ d: Diagnostic) -> String {
         var out =
             "\(d.file):\(d.position.line):\(d.position.column): \(d.severity.rawValue): \(d.message) [\(d.rule.rawValue)]"
         if let hint = d.hint { out += "\n    hint: \(hint)" }
@@ -65,7 +69,7 @@ public enum DiagnosticReport {
     }
 
     static func text(_ diagnostics: [Diagnostic], pages: Int) -> String {
-        (diagnostics.map(line) + [summary(diagnostics, pages: pages)]).joined(separator: "\n") + "\n"
+        (diagnostics.map(formatted) + [summary(diagnostics, pages: pages)]).joined(separator: "\n") + "\n"
     }
 
     struct JSONReport: Encodable {
