@@ -41,9 +41,10 @@ struct TempSite {
         FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
     }
 
-    /// Every file below `folder`, relative path → bytes.
+    /// Every file below `folder` (relative to the site, or absolute), relative path → bytes.
     func snapshot(_ folder: String) throws -> [String: Data] {
-        let base = root.appendingPathComponent(folder)
+        let base = (folder.hasPrefix("/") ? URL(fileURLWithPath: folder) : root.appendingPathComponent(folder))
+            .resolvingSymlinksInPath()
         var files: [String: Data] = [:]
         guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { return [:] }
         for case let path as String in enumerator {
@@ -58,7 +59,55 @@ struct TempSite {
 
     /// Runs the real `sourced` binary (or a copy of it at `executable`) with this folder as the
     /// working directory.
+    ///
+    /// Every successful `sourced build` that uses the cache is run once more with `--no-cache`
+    /// into a folder of its own, and the two outputs must hold the same bytes: the caches make a
+    /// build faster, never different, in every end-to-end fixture (issue #12).
     func run(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws -> (
+        status: Int32, stdout: String, stderr: String
+    ) {
+        let result = try runOnce(arguments, environment: environment, executable: executable)
+        if result.status == 0, arguments.first == "build", !arguments.contains("--no-cache"),
+            environment["LD_PRELOAD"] == nil
+        {
+            try expectSameOutputWithoutCache(arguments, environment: environment, executable: executable)
+        }
+        return result
+    }
+
+    private func expectSameOutputWithoutCache(
+        _ arguments: [String], environment: [String: String], executable: URL?
+    ) throws {
+        var withCache = "Public"
+        var plain: [String] = []
+        var rest = arguments[...]
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--output": withCache = rest.popFirst() ?? withCache
+            case "--cache": _ = rest.popFirst()
+            default:
+                if argument.hasPrefix("--output=") {
+                    withCache = String(argument.dropFirst("--output=".count))
+                } else if !argument.hasPrefix("--cache=") {
+                    plain.append(argument)
+                }
+            }
+        }
+        let scratch = ".no-cache-\(UUID().uuidString)"
+        let without = try runOnce(
+            plain + ["--no-cache", "--output", scratch], environment: environment, executable: executable)
+        defer { try? FileManager.default.removeItem(at: root.appendingPathComponent(scratch)) }
+        #expect(without.status == 0, "without the cache: \(without.stderr)")
+        let cached = try snapshot(withCache)
+        let expected = try snapshot(scratch)
+        // Every file the build wrote, its marker (which lists them) among them. The output may
+        // also hold files a build keeps but did not write (dotfiles, a stranger in the spare).
+        #expect(expected[".sourced-build"] != nil)
+        let differing = expected.keys.filter { cached[$0] != expected[$0] }.sorted()
+        #expect(differing.isEmpty, "a build with the cache differs from one without it in \(differing)")
+    }
+
+    private func runOnce(_ arguments: [String], environment: [String: String], executable: URL?) throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         let process = Process()

@@ -12,7 +12,7 @@ import SourcedCore
 ///
 /// A build writes into the spare: the folder the build before last wrote (see
 /// `OutputWriter.Staged`). A file there already holds this build's bytes when the key it was
-/// made from (`PageViews.topicKey`, `SiteOutputs.key(of:common:)`) is the key this build would
+/// made from (`ViewKey`: a hash of its views and what every file is made from) is the key this build would
 /// make it from, and the file is still the one that build left (same inode, size and
 /// modification time). Each folder is known by its `.sourced-build` marker
 /// (`OutputWriter.buildID`).

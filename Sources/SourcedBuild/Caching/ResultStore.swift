@@ -277,10 +277,9 @@ public final class ResultStore {
     }
 
     /// What a build needs to keep the files it made before from the same inputs: the cache
-    /// folder (which holds the kept-outputs manifest), the program, and the SHA-256 of each
-    /// page as `results(for:)` last saw it.
-    func reuseInputs() -> (directory: String, program: String, sources: [String: String]) {
-        ((file as NSString).deletingLastPathComponent, program, entries.mapValues(\.digest))
+    /// folder (which holds the kept-outputs manifest) and the program.
+    func reuseInputs() -> (directory: String, program: String) {
+        ((file as NSString).deletingLastPathComponent, program)
     }
 
     /// Saves if this store writes; why it could not, if it could not. A cache that cannot be

@@ -73,17 +73,17 @@ public enum Pipeline {
         // The kept-outputs manifest is the orchestrator's to read and save; rendering is handed
         // what the spare's build recorded.
         let reuse = store.map { store in
-            let (directory, program, sources) = store.reuseInputs()
-            return (directory, OutputManifest.load(directory: directory), program, sources)
+            let (directory, program) = store.reuseInputs()
+            return (directory, OutputManifest.load(directory: directory), program)
         }
         let written = try await SiteRenderer.render(
             site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output,
-            reuse: reuse.map { _, manifest, program, sources in
-                RenderReuse(program: program, sources: sources) { manifest.files(of: $0) }
+            reuse: reuse.map { _, manifest, program in
+                RenderReuse(program: program) { manifest.files(of: $0) }
             })
         if !freeing { keepUntilExit(site) }
         var checked = outcome
-        if let (directory, manifest, _, _) = reuse, let build = written.build {
+        if let (directory, manifest, _) = reuse, let build = written.build {
             let problem = manifest.recording(build: build, files: written.records, replaced: written.replacedBuild)
                 .save(directory: directory)
             // One line is enough: both files live in the same cache folder.

@@ -1,8 +1,7 @@
 import SourcedCore
 
-/// The review badge's values: status, the Submitted → Under review → Approved steps, dates.
-enum BadgeView {
-    static func model(_ page: SitePage, settings: SiteSettings) -> [String: Any] {
+extension BadgeView {
+    init(_ page: SitePage, settings: SiteSettings) {
         let review = page.metadata.review
         let reached: Int  // how many of the three steps are reached
         switch review.status {
@@ -11,25 +10,18 @@ enum BadgeView {
         case .inReview: reached = 2
         case .approved: reached = 3
         }
-        let steps = ["Submitted", "Under review", "Approved"].enumerated().map { i, label -> [String: Any] in
-            let state = i + 1 < reached ? "done" : i + 1 == reached ? "current" : "todo"
-            return ["label": label, "state": state, "current": i + 1 == reached]
+        let steps = ["Submitted", "Under review", "Approved"].enumerated().map { i, label in
+            Step(
+                label: label, state: i + 1 < reached ? "done" : i + 1 == reached ? "current" : "todo",
+                current: i + 1 == reached)
         }
-        var model: [String: Any] = [
-            "status": page.badge.rawValue,
-            "label": page.badge.label,
-            "pending": page.badge.isPending,
-            "pending_reason": pendingReason(page, settings: settings),
-            "steps": steps,
-            "reviewers": review.reviewers.joined(separator: ", "),
-            "has_reviewers": !review.reviewers.isEmpty,
-        ]
-        if let reviewed = review.reviewed { model["reviewed"] = reviewed.description }
-        if let updated = review.updated { model["updated"] = updated.description }
-        if review.status == .approved, let due = ReviewPolicy.nextReviewDue(review, settings: settings) {
-            model["next_due"] = due.description
-        }
-        return model
+        self.init(
+            status: page.badge.rawValue, label: page.badge.label, pending: page.badge.isPending,
+            pendingReason: Self.pendingReason(page, settings: settings), steps: steps,
+            reviewers: review.reviewers.joined(separator: ", "), hasReviewers: !review.reviewers.isEmpty,
+            reviewed: review.reviewed?.description, updated: review.updated?.description,
+            nextDue: review.status == .approved
+                ? ReviewPolicy.nextReviewDue(review, settings: settings)?.description : nil)
     }
 
     static func pendingReason(_ page: SitePage, settings: SiteSettings) -> String {

@@ -70,9 +70,9 @@ struct Feeds {
     }
 
     /// Every source in the reference index as CSL-JSON.
-    func cslJSON() -> [UInt8] {
+    static func cslJSON(_ export: ReferenceExportView) -> [UInt8] {
         var json = JSONWriter()
-        json.array(site.referenceIndex.entries) { json, entry in
+        json.array(export.entries) { json, entry in
             let r = entry.reference
             let year = r.year.flatMap { Int($0) }
             json.object([
@@ -91,7 +91,7 @@ struct Feeds {
                     }
                 ),
                 ("container-title", r.container.map { v in { $0.string(v) } }),
-                ("id", { $0.string(String(entry.anchor.dropFirst("source-".count))) }),
+                ("id", { $0.string(entry.id) }),
                 ("issued", year.map { y in { $0.raw("{\"date-parts\":[[\(y)]]}") } }),
                 ("page", r.pages.map { v in { $0.string(v) } }),
                 ("title", { $0.string(r.title) }),

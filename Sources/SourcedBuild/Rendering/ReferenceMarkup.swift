@@ -32,7 +32,7 @@ enum ReferenceMarkup {
 
     /// One entry of the reference index: `<li id="source-KEY">`, an anchor for each other key
     /// the source goes by, and the topics that cite it.
-    static func indexEntry(_ entry: ReferenceIndex.Entry, citedBy: [(title: String, url: String)]) -> String {
+    @Sendable static func indexEntry(_ entry: IndexEntryView) -> String {
         let r = entry.reference
         var html = "<li id=\"\(entry.anchor.htmlEscaped)\" class=\"source reference-\(r.type.rawValue)\">"
         for alias in entry.aliasAnchors {
@@ -40,10 +40,10 @@ enum ReferenceMarkup {
         }
         html += "\n  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
         html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"
-        if citedBy.isEmpty {
+        if entry.citedBy.isEmpty {
             html += "  <p class=\"cited-by\">Not cited by any published topic.</p>\n"
         } else {
-            let topics = citedBy.map { "<a href=\"\($0.url.htmlEscaped)\">\($0.title.htmlEscaped)</a>" }
+            let topics = entry.citedBy.map { "<a href=\"\($0.url.htmlEscaped)\">\($0.title.htmlEscaped)</a>" }
             html += "  <p class=\"cited-by\">Cited by: \(topics.joined(separator: " "))</p>\n"
         }
         return html + "</li>\n"

@@ -2,6 +2,22 @@ import Foundation
 import SourcedCore
 import Synchronization
 
+/// A file as a build plans it: the views it is made from, and how it is made from them.
+struct PlannedFile {
+    /// Empty for a file that is always made (a feed): only files made from views are kept.
+    var views: [any TemplateView]
+    var make: () throws -> OutputFile
+}
+
+/// One site-wide file (SPEC §7): where it goes and how it is planned. Adding an output file is
+/// adding a row to `SiteOutputs.siteWide`.
+struct SiteWideFile: Sendable {
+    var path: String
+    /// Only when `site.yaml` turns the review dashboard on.
+    var dashboardOnly = false
+    var plan: @Sendable (SiteOutputs) -> PlannedFile
+}
+
 /// Every file of the built site (SPEC §7), each of which can be rendered on its own: `build`
 /// renders them all, the preview only those a browser asks for.
 struct SiteOutputs: Sendable {
@@ -14,8 +30,52 @@ struct SiteOutputs: Sendable {
     private let topicIndex: [String: Int]
     /// Output path → source path of files copied as-is (theme assets, attachments).
     private let copies: [String: String]
-    /// Every output path: topics first, then the indexes and feeds, then copies.
+    /// Output path → its row of `siteWide`.
+    private let siteWideIndex: [String: Int]
+    /// Every output path: topics first, then the site-wide files in `siteWide` order, then copies.
     let paths: [String]
+
+    /// The site-wide files, in the order a build starts them: the slowest first (10,000
+    /// pages: 0.3-0.5 s of CPU each; the feeds and the search index well under 0.1 s), and of
+    /// those, the two that do not wait for the reference index (a build makes it while the
+    /// checks run) before the two that do.
+    static let siteWide: [SiteWideFile] = [
+        SiteWideFile(path: "review/index.html", dashboardOnly: true) { outputs in
+            outputs.page(
+                "review", outputs.views.dashboard(diagnostics: outputs.diagnostics), at: "review/index.html",
+                title: "Review dashboard", section: "review")
+        },
+        SiteWideFile(path: "index.html") { outputs in
+            outputs.page(
+                "home", outputs.views.home(outputs.published), at: "index.html", title: outputs.site.settings.title,
+                section: "home")
+        },
+        SiteWideFile(path: "references/index.html") { outputs in
+            let view = outputs.views.referenceIndex(outputs.published)
+            let layout = outputs.views.layout(
+                title: "References", description: nil, path: "references/", section: "references")
+            return PlannedFile(views: [layout, view]) { [entries = view.entries] in
+                OutputFile(
+                    "references/index.html",
+                    pieces: outputs.templates.page(
+                        "references", view.context, layout: layout.context,
+                        bulk: ("entries", entries.count, { entries.piece($0) })))
+            }
+        },
+        SiteWideFile(path: "references.json") { outputs in
+            let view = outputs.views.referenceExport()
+            return PlannedFile(views: [view]) { OutputFile("references.json", bytes: Feeds.cslJSON(view)) }
+        },
+        SiteWideFile(path: "sitemap.xml") { outputs in
+            PlannedFile(views: []) { OutputFile("sitemap.xml", outputs.feeds.sitemap()) }
+        },
+        SiteWideFile(path: "feed.xml") { outputs in
+            PlannedFile(views: []) { OutputFile("feed.xml", outputs.feeds.atom()) }
+        },
+        SiteWideFile(path: "search-index.json") { outputs in
+            PlannedFile(views: []) { OutputFile("search-index.json", bytes: outputs.feeds.searchIndex()) }
+        },
+    ]
 
     init(
         site: Site, diagnostics: [Diagnostic], templates: TemplateSet, contentDirectory: String,
@@ -29,9 +89,13 @@ struct SiteOutputs: Sendable {
         var topicIndex: [String: Int] = [:]
         for (i, page) in published.enumerated() { topicIndex[page.path + "index.html"] = i }
         self.topicIndex = topicIndex
-        var generated = published.map { $0.path + "index.html" } + ["index.html", "references/index.html"]
-        if site.settings.reviewDashboard { generated.append("review/index.html") }
-        generated += ["sitemap.xml", "feed.xml", "search-index.json", "references.json"]
+        var siteWideIndex: [String: Int] = [:]
+        for (i, file) in Self.siteWide.enumerated() where !file.dashboardOnly || site.settings.reviewDashboard {
+            siteWideIndex[file.path] = i
+        }
+        self.siteWideIndex = siteWideIndex
+        let generated =
+            published.map { $0.path + "index.html" } + Self.siteWide.map(\.path).filter { siteWideIndex[$0] != nil }
         var copies: [String: String] = [:]
         var copied: [String] = []
         if let assets = templates.assetsDirectory {
@@ -52,59 +116,38 @@ struct SiteOutputs: Sendable {
 
     /// The file at `path`, or nil when the site has none there.
     func file(_ path: String) throws -> OutputFile? {
-        if let index = topicIndex[path] { return topic(published[index]) }
+        if let index = topicIndex[path] { return try topic(published[index]).make() }
         if let source = copies[path] { return OutputFile(path, copyOf: source) }
-        let settings = site.settings
-        switch path {
-        case "index.html":
-            return OutputFile(
-                path,
-                templates.page(
-                    "home", views.home(published),
-                    layout: views.layout(title: settings.title, description: nil, path: "", section: "home")))
-        case "references/index.html":
-            let (context, count, entry) = views.referenceIndex(published)
-            return OutputFile(
-                path,
-                pieces: templates.page(
-                    "references", context,
-                    layout: views.layout(
-                        title: "References", description: nil, path: "references/", section: "references"),
-                    bulk: ("entries", count, entry)))
-        case "review/index.html" where settings.reviewDashboard:
-            return OutputFile(
-                path,
-                templates.page(
-                    "review", views.dashboard(diagnostics: diagnostics),
-                    layout: views.layout(
-                        title: "Review dashboard", description: nil, path: "review/", section: "review")))
-        case "sitemap.xml": return OutputFile(path, feeds.sitemap())
-        case "feed.xml": return OutputFile(path, feeds.atom())
-        case "search-index.json": return OutputFile(path, bytes: feeds.searchIndex())
-        case "references.json": return OutputFile(path, bytes: feeds.cslJSON())
-        default: return nil
+        return try plan(path)?.make()
+    }
+
+    /// The site-wide file at `path` as planned, or nil when the site has none there.
+    func plan(_ path: String) -> PlannedFile? {
+        siteWideIndex[path].map { Self.siteWide[$0].plan(self) }
+    }
+
+    fileprivate var feeds: Feeds { Feeds(site: site, published: published) }
+
+    /// A page of the theme: `template` with `view`, inside the layout.
+    fileprivate func page(_ template: String, _ view: some TemplateView, at path: String, title: String, section: String)
+        -> PlannedFile
+    {
+        let layout = views.layout(
+            title: title, description: nil, path: String(path.dropLast("index.html".count)), section: section)
+        return PlannedFile(views: [layout, view]) {
+            OutputFile(path, templates.page(template, view.context, layout: layout.context))
         }
     }
 
-    private var feeds: Feeds { Feeds(site: site, published: published) }
-
-    /// What the site-wide file at `path` is made from besides `common`, hashed, for the files
-    /// worth keeping (see `SiteRenderer.Keeper`); nil for the others, which are always made.
-    func key(of path: String, common: String) -> String? {
-        switch path {
-        case "index.html": views.homeKey(published, common: common)
-        case "review/index.html": views.dashboardKey(diagnostics: diagnostics, common: common)
-        case "references/index.html": views.referenceIndexKey(published, common: common)
-        case "references.json": views.referencesJSONKey(common: common)
-        default: nil
-        }
-    }
-
-    func topic(_ page: SitePage) -> OutputFile {
+    func topic(_ page: SitePage) -> PlannedFile {
         let layout = views.layout(
             title: page.metadata.title, description: page.metadata.summary, path: page.path, section: "topic")
-        return OutputFile(
-            page.path + "index.html", templates.page("topic", views.topic(page), layout: layout, repeated: true))
+        let view = views.topic(page)
+        return PlannedFile(views: [layout, view]) {
+            OutputFile(
+                page.path + "index.html",
+                templates.page("topic", view.context, layout: layout.context, repeated: true))
+        }
     }
 }
 
@@ -112,8 +155,6 @@ struct SiteOutputs: Sendable {
 /// the caches; see `OutputManifest`).
 struct RenderReuse: Sendable {
     var program: String
-    /// Each page's SHA-256, by content-relative path.
-    var sources: [String: String]
     /// The files the build with this id (see `OutputWriter.buildID`) left, as it recorded them.
     var earlier: @Sendable (_ build: String?) -> [String: KeptFile]
 }
@@ -148,16 +189,13 @@ enum SiteRenderer {
         let staged = try OutputWriter.Staged(directory: output, paths: outputs.paths)
         let keeper = Keeper(staged: staged, earlier: reuse?.earlier(staged.reusedBuild) ?? [:])
         let common = reuse.map {
-            PageViews.commonKey(
-                program: $0.program, templates: templates, settings: site.settings, today: site.today,
-                disclaimerHTML: outputs.views.disclaimerHTML)
+            PageViews.commonKey(program: $0.program, templates: templates, settings: site.settings, today: site.today)
         }
         do {
             // The site-wide files (the reference index, the home page, the feeds), each a task of
             // its own, go first, the slowest first: each takes far longer than a topic page, and
             // after an edit, when most topic pages are kept, they are most of the work.
-            func rank(_ path: String) -> Int { Self.slowest.firstIndex(of: path) ?? Self.slowest.count }
-            let siteWide = outputs.paths.dropFirst(outputs.published.count).sorted { rank($0) < rank($1) }
+            let siteWide = outputs.paths.dropFirst(outputs.published.count)
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2 - 1
             let files = try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
@@ -166,9 +204,10 @@ enum SiteRenderer {
                 }
                 for path in siteWide {
                     group.addTask {
-                        try keeper.write(path, key: common.flatMap { outputs.key(of: path, common: $0) }) {
-                            try outputs.file(path)
+                        guard let planned = outputs.plan(path) else {
+                            return try keeper.write(path, key: nil) { try outputs.file(path) }
                         }
+                        return try keeper.write(path, planned, common: common)
                     }
                 }
                 var next = 0
@@ -177,11 +216,7 @@ enum SiteRenderer {
                     let page = outputs.published[next]
                     let path = outputs.paths[next]
                     group.addTask {
-                        var key: String?
-                        if let common, let source = reuse?.sources[page.result.relativePath] {
-                            key = outputs.views.topicKey(page, source: source, common: common)
-                        }
-                        return try keeper.write(path, key: key, isTopic: true) { outputs.topic(page) }
+                        try keeper.write(path, outputs.topic(page), common: common, isTopic: true)
                     }
                     next += 1
                 }
@@ -203,12 +238,6 @@ enum SiteRenderer {
         }
     }
 
-    /// The order the site-wide files start in: the slowest first (10,000 pages: 0.3-0.5 s of
-    /// CPU each; the feeds and the search index well under 0.1 s), and of those, the two that
-    /// do not wait for the reference index (a build makes it while the checks run) before the
-    /// two that do.
-    static let slowest = ["review/index.html", "index.html", "references/index.html", "references.json"]
-
     /// Writes files, or keeps those the reused spare already holds as this build would write
     /// them, noting what each was made from.
     private final class Keeper: Sendable {
@@ -226,6 +255,13 @@ enum SiteRenderer {
         /// those were topic pages.
         var result: (records: [String: KeptFile], kept: Int, keptTopics: Int) {
             state.withLock { $0 }
+        }
+
+        /// Keeps the file at `path` if the spare holds it as made from the same views (with
+        /// `common`, the key of what every file is made from); else makes it.
+        func write(_ path: String, _ planned: PlannedFile, common: String?, isTopic: Bool = false) throws -> Int {
+            let key = planned.views.isEmpty ? nil : common.map { ViewKey.of(path, planned.views, common: $0) }
+            return try write(path, key: key, isTopic: isTopic, planned.make)
         }
 
         /// Keeps the file at `path` if the spare holds it as made from `key`; else writes what

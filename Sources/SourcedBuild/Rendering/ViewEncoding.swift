@@ -1,0 +1,313 @@
+import Crypto
+import SourcedCore
+
+/// A value a template places. Each stored property is a template variable, named in
+/// snake_case (`pageTitle` is `{{page_title}}`); a nil property is absent, so `{{#x}}` is
+/// false. Views hold strings, booleans, integers, lists and other views.
+///
+/// The same encoding gives the Mustache context (`context`) and the key of the file the
+/// view makes (`ViewKey`), so a new property is placed and keyed by adding it.
+protocol TemplateView: Encodable, Sendable {}
+
+extension TemplateView {
+    /// The view as Mustache reads it: `[String: Any]` of strings, booleans, integers and lists.
+    var context: [String: Any] {
+        let builder = ContextBuilder()
+        try? ViewEncoder(sink: builder, purpose: .context).encode(self)
+        return builder.result as? [String: Any] ?? [:]
+    }
+}
+
+/// What a view is encoded for: a `Pieces` value is its items in a key, nothing in a context.
+enum ViewPurpose {
+    case context, key
+    static let userInfoKey = CodingUserInfoKey(rawValue: "sourced.viewPurpose")!
+}
+
+/// A hash of a file's views with what every file is made from (`common`): two builds that
+/// give a file the same key write the same bytes (see `OutputManifest`).
+enum ViewKey {
+    static func of(_ path: String, _ views: [any TemplateView], common: String) -> String {
+        let hasher = KeyHasher()
+        hasher.head(common, path)
+        for view in views {
+            try? ViewEncoder(sink: hasher, purpose: .key).encode(view)
+        }
+        return hasher.finish()
+    }
+}
+
+/// Receives a view's encoding event by event.
+protocol ViewSink: AnyObject {
+    func beginMap()
+    func beginList()
+    func end()
+    func key(_ name: String)
+    func string(_ value: String)
+    func int(_ value: Int)
+    func bool(_ value: Bool)
+}
+
+/// Builds the Mustache context, snake-casing each property name.
+final class ContextBuilder: ViewSink {
+    private enum Frame {
+        case map([String: Any], key: String)
+        case list([Any])
+    }
+    private var stack: [Frame] = []
+    private(set) var result: Any?
+
+    func beginMap() { stack.append(.map([:], key: "")) }
+    func beginList() { stack.append(.list([])) }
+
+    func end() {
+        switch stack.removeLast() {
+        case .map(let map, _): put(map)
+        case .list(let list): put(list)
+        }
+    }
+
+    func key(_ name: String) {
+        guard case .map(let map, _) = stack.removeLast() else { preconditionFailure("a key outside a map") }
+        stack.append(.map(map, key: Self.snakeCase(name)))
+    }
+
+    func string(_ value: String) { put(value) }
+    func int(_ value: Int) { put(value) }
+    func bool(_ value: Bool) { put(value) }
+
+    private func put(_ value: Any) {
+        guard let top = stack.popLast() else {
+            result = value
+            return
+        }
+        switch top {
+        case .map(var map, let key):
+            map[key] = value
+            stack.append(.map(map, key: ""))
+        case .list(var list):
+            list.append(value)
+            stack.append(.list(list))
+        }
+    }
+
+    /// `pageTitle` → `page_title`.
+    static func snakeCase(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return name }
+        var out = ""
+        for scalar in name.unicodeScalars {
+            if scalar.value >= 0x41, scalar.value <= 0x5A {
+                out += "_"
+                out.unicodeScalars.append(Unicode.Scalar(scalar.value + 0x20)!)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
+
+/// SHA-256 of the events, each tagged, 64 KB at a time (the reference index's 66,000 entries
+/// would be megabytes at once).
+final class KeyHasher: ViewSink {
+    private var hash = SHA256()
+    private var wire = WireWriter()
+
+    func head(_ common: String, _ path: String) {
+        wire.write("view key 1")
+        wire.write(common)
+        wire.write(path)
+    }
+
+    func beginMap() { tag(1) }
+    func beginList() { tag(2) }
+    func end() { tag(3) }
+    func key(_ name: String) {
+        tag(4)
+        wire.write(name)
+    }
+    func string(_ value: String) {
+        tag(5)
+        wire.write(value)
+        if wire.bytes.count >= 1 << 16 { flush() }
+    }
+    func int(_ value: Int) {
+        tag(6)
+        wire.write(value)
+    }
+    func bool(_ value: Bool) { tag(value ? 7 : 8) }
+
+    private func tag(_ byte: Int) { wire.write(byte) }
+
+    private func flush() {
+        hash.update(data: wire.bytes)
+        wire.removeAll()
+    }
+
+    func finish() -> String {
+        flush()
+        return Fingerprint.hex(hash.finalize())
+    }
+}
+
+/// An `Encoder` that hands a view's values to a `ViewSink` as they come. Views are encoded by
+/// their synthesized `encode(to:)`, one property after another, so nothing needs buffering.
+struct ViewEncoder {
+    let sink: ViewSink
+    let purpose: ViewPurpose
+
+    func encode(_ value: some Encodable) throws {
+        try EncoderState(sink: sink, userInfo: [ViewPurpose.userInfoKey: purpose]).encodeValue(value)
+    }
+}
+
+/// Thrown for a value a view cannot hold (a floating-point number, a nested container).
+struct ViewEncodingFailure: Error {}
+
+private final class EncoderState: Encoder {
+    let sink: ViewSink
+    let userInfo: [CodingUserInfoKey: Any]
+    var codingPath: [any CodingKey] { [] }
+    /// Whether this value opened a map or a list, which `encodeValue` then ends.
+    private(set) var opened = false
+
+    init(sink: ViewSink, userInfo: [CodingUserInfoKey: Any]) {
+        self.sink = sink
+        self.userInfo = userInfo
+    }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        open { $0.beginMap() }
+        return KeyedEncodingContainer(Keyed<Key>(state: self))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        open { $0.beginList() }
+        return Unkeyed(state: self)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer { Single(state: self) }
+
+    private func open(_ begin: (ViewSink) -> Void) {
+        guard !opened else { return }
+        opened = true
+        begin(sink)
+    }
+
+    /// A string, boolean or integer straight to the sink; anything else through its own
+    /// `encode(to:)`, which opens a map or a list that this then ends.
+    func encodeValue<T: Encodable>(_ value: T) throws {
+        switch value {
+        case let string as String: sink.string(string)
+        case let bool as Bool: sink.bool(bool)
+        case let int as Int: sink.int(int)
+        case is Double, is Float: throw ViewEncodingFailure()
+        default:
+            let child = EncoderState(sink: sink, userInfo: userInfo)
+            try value.encode(to: child)
+            if child.opened { sink.end() }
+        }
+    }
+
+    func unsupported() throws -> Never { throw ViewEncodingFailure() }
+
+    private struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let state: EncoderState
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil(forKey key: Key) throws {}
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+            state.sink.key(key.stringValue)
+            try state.encodeValue(value)
+        }
+        mutating func encode(_ value: Bool, forKey key: Key) throws {
+            state.sink.key(key.stringValue)
+            state.sink.bool(value)
+        }
+        mutating func encode(_ value: String, forKey key: Key) throws {
+            state.sink.key(key.stringValue)
+            state.sink.string(value)
+        }
+        mutating func encode(_ value: Int, forKey key: Key) throws {
+            state.sink.key(key.stringValue)
+            state.sink.int(value)
+        }
+        mutating func encode(_ value: Double, forKey key: Key) throws { try state.unsupported() }
+        mutating func encode(_ value: Float, forKey key: Key) throws { try state.unsupported() }
+        mutating func encode(_ value: Int8, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: Int16, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: Int32, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: UInt, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: UInt8, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: UInt16, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: UInt32, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+        mutating func encode(_ value: UInt64, forKey key: Key) throws { try encode(Int(value), forKey: key) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+            -> KeyedEncodingContainer<NestedKey>
+        {
+            preconditionFailure("views encode each property whole")
+        }
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            preconditionFailure("views encode each property whole")
+        }
+        mutating func superEncoder() -> any Encoder { preconditionFailure("views have no superclass") }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { preconditionFailure("views have no superclass") }
+    }
+
+    private struct Unkeyed: UnkeyedEncodingContainer, ForwardsPrimitives {
+        let state: EncoderState
+        var codingPath: [any CodingKey] { [] }
+        private(set) var count = 0
+
+        init(state: EncoderState) { self.state = state }
+
+        mutating func encodeNil() throws { try state.unsupported() }
+        mutating func encode<T: Encodable>(_ value: T) throws { try encodeWhole(value) }
+        mutating func encodeWhole<T: Encodable>(_ value: T) throws {
+            count += 1
+            try state.encodeValue(value)
+        }
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+            -> KeyedEncodingContainer<NestedKey>
+        {
+            preconditionFailure("views encode each element whole")
+        }
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            preconditionFailure("views encode each element whole")
+        }
+        mutating func superEncoder() -> any Encoder { preconditionFailure("views have no superclass") }
+    }
+
+    private struct Single: SingleValueEncodingContainer, ForwardsPrimitives {
+        let state: EncoderState
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil() throws { try state.unsupported() }
+        mutating func encode<T: Encodable>(_ value: T) throws { try encodeWhole(value) }
+        func encodeWhole<T: Encodable>(_ value: T) throws { try state.encodeValue(value) }
+    }
+}
+
+/// The primitive overloads of the unkeyed and single-value containers, each one value whole.
+private protocol ForwardsPrimitives {
+    mutating func encodeWhole<T: Encodable>(_ value: T) throws
+}
+
+extension ForwardsPrimitives {
+    mutating func encode(_ value: Bool) throws { try encodeWhole(value) }
+    mutating func encode(_ value: String) throws { try encodeWhole(value) }
+    mutating func encode(_ value: Int) throws { try encodeWhole(value) }
+    mutating func encode(_ value: Int8) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: Int16) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: Int32) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: Int64) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: UInt) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: UInt8) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: UInt16) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: UInt32) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: UInt64) throws { try encodeWhole(Int(value)) }
+    mutating func encode(_ value: Double) throws { throw ViewEncodingFailure() }
+    mutating func encode(_ value: Float) throws { throw ViewEncodingFailure() }
+}
