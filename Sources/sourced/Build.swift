@@ -21,10 +21,11 @@ struct Build: AsyncParsableCommand {
         do {
             outcome = try await Pipeline.build(
                 content: options.content, templates: options.templates, output: output, today: today,
-                workers: try options.workerPool(), store: store, freeing: false)
+                workers: try options.workerPool(), store: store)
         } catch {
             throw fail(error)
         }
+        keepUntilExit(outcome.check.made)
         warnIfUnsaved(outcome.check)
         for warning in outcome.outputWarnings {
             FileHandle.standardError.write(Data("sourced: warning: \(warning)\n".utf8))

@@ -28,12 +28,13 @@ struct Check: AsyncParsableCommand {
         do {
             outcome = try await Pipeline.check(
                 content: options.content, today: try options.today(), workers: try options.workerPool(),
-                store: store, freeing: false)
+                store: store)
         } catch let error as ValidationError {
             throw error
         } catch {
             throw fail(error)
         }
+        keepUntilExit(outcome.made)
         var diagnostics = outcome.diagnostics
         if !pages.isEmpty {
             let wanted = Set(pages.map(Pipeline.normalisedPath))

@@ -140,3 +140,13 @@ func fail(_ error: Error) -> ExitCode {
     FileHandle.standardError.write(Data("sourced: error: \(error)\n".utf8))
     return ExitCode(2)
 }
+
+/// Holds what a run made for the rest of the process: the exit drops it at once, where freeing
+/// it object by object took about 0.1 s of a 10,000-page check.
+func keepUntilExit(_ made: Made) {
+    final class Kept {
+        let made: Made
+        init(_ made: Made) { self.made = made }
+    }
+    _ = Unmanaged.passRetained(Kept(made))
+}

@@ -110,8 +110,8 @@ struct IncrementalTests {
         ])
         // The folder as a user may type it; the watcher then names `Content//a.md`.
         let content = site.root.appendingPathComponent("Content").path + "/"
-        var files: [String: ContentLoader.LoadedFile] = [:]
-        let before = try ContentLoader.load(directory: content, reusing: &files)
+        var cache = PageCache()
+        let before = try cache.load(directory: content)
         try site.write("Content/a.md", "new a\n")
         try site.write("Content/b.md", "b\n")
         try site.write("Content/_drafts.md", "skipped\n")
@@ -120,20 +120,21 @@ struct IncrementalTests {
         let changed = Set(["a.md", "b.md", "_drafts.md", "figure.png", "gone.md"].map { content + "/" + $0 })
 
         let updated = try #require(
-            try ContentLoader.update(before, directory: content, changed: changed, files: &files))
-        var fresh: [String: ContentLoader.LoadedFile] = [:]
-        let full = try ContentLoader.load(directory: content, reusing: &fresh)
+            try cache.update(before, directory: content, changed: changed))
+        var fresh = PageCache()
+        let full = try fresh.load(directory: content)
         #expect(updated.pages.map(\.relativePath) == ["a.md", "b.md"])
         #expect(updated.pages.map(\.path) == full.pages.map(\.path))
         #expect(updated.pages.map(\.bytes) == full.pages.map(\.bytes))
         #expect(updated.attachments == full.attachments)
         #expect(updated.attachments == ["figure.png"])
-        #expect(Set(files.keys) == Set(fresh.keys))
+        #expect(Set(cache.files.keys) == Set(fresh.files.keys))
+        #expect(full.pages.map(\.bytes) == (try ContentLoader.load(directory: content)).pages.map(\.bytes))
 
         // A folder that appears cannot be followed path by path.
         try site.write("Content/new/c.md", "c\n")
         #expect(
-            try ContentLoader.update(updated, directory: content, changed: [content + "/new"], files: &files) == nil)
+            try cache.update(updated, directory: content, changed: [content + "/new"]) == nil)
     }
 }
 

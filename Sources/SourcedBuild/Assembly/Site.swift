@@ -92,48 +92,70 @@ final class Lazy<Value: Sendable>: Sendable {
 }
 
 enum SiteAssembler {
-    /// `reuse` may hand back, by content path, the page an earlier assembly made of the same
-    /// result with the same settings, day and bibliography; everything else is computed here.
     static func assemble(
         settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
-        attachments: [String], reuse: (String) -> SitePage? = { _ in nil }
+        attachments: [String]
     ) -> Site {
+        let sorted = sortedByPath(results)
+        let pages = makePages(sorted, settings: settings, today: today, bibliography: bibliography)
+        return site(
+            settings: settings, today: today, bibliography: bibliography, results: sorted, pages: pages,
+            attachments: attachments)
+    }
+
+    /// The results in content-path order, as the site lists its pages (they come sorted from
+    /// the loader).
+    static func sortedByPath(_ results: [PageResult]) -> [PageResult] {
+        let isSorted = results.indices.dropFirst().allSatisfy {
+            results[$0 - 1].relativePath < results[$0].relativePath
+        }
+        return isSorted ? results : results.sorted { $0.relativePath < $1.relativePath }
+    }
+
+    /// The first source of each key, as pages look keys up in the bibliography.
+    static func byKey(_ bibliography: [LocatedReference]) -> [String: LocatedReference] {
         var firstOfKey: [String: LocatedReference] = [:]
         for located in bibliography where firstOfKey[located.reference.id] == nil {
             firstOfKey[located.reference.id] = located
         }
-        let byKey = firstOfKey
-        // Results come sorted from the loader.
-        let isSorted = results.indices.dropFirst().allSatisfy {
-            results[$0 - 1].relativePath < results[$0].relativePath
-        }
-        let order =
-            isSorted
-            ? Array(results.indices) : results.indices.sorted { results[$0].relativePath < results[$1].relativePath }
-        // Before anything is copied out of a result: most pages of a rebuild are reused.
-        var slots = order.map { reuse(results[$0].relativePath) }
-        let missing = slots.indices.filter { slots[$0] == nil }
-        // Pages are independent here: make them on every core, every n-th page each.
-        let shares = min(missing.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        return firstOfKey
+    }
+
+    /// Each result's page, in the same order; nil for a page whose front matter could not be
+    /// read. Pages are independent here: they are made on every core, every n-th page each.
+    static func makePages(
+        _ results: [PageResult], settings: SiteSettings, today: Day, bibliography: [LocatedReference]
+    ) -> [SitePage?] {
+        let byKey = byKey(bibliography)
+        var slots = [SitePage?](repeating: nil, count: results.count)
+        let shares = min(results.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         slots.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: shares) { share in
                 // Pages share sources: the fingerprints an approval asks for encode each source
                 // once per share, not once per page that cites it.
                 var canonicalJSON: [Reference: [UInt8]] = [:]
-                for slot in stride(from: share, to: missing.count, by: shares).map({ missing[$0] }) {
-                    slots[slot] = makePage(
-                        results[order[slot]], settings: settings, today: today, bibliography: byKey,
+                for index in stride(from: share, to: results.count, by: shares) {
+                    slots[index] = makePage(
+                        results[index], settings: settings, today: today, bibliography: byKey,
                         canonicalJSON: &canonicalJSON)
                 }
             }
         }
+        return slots
+    }
+
+    /// The site of `results` (sorted by path) and the page made of each.
+    static func site(
+        settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
+        pages slots: [SitePage?], attachments: [String]
+    ) -> Site {
         let pages = slots.compactMap { $0 }
-        let unreadable = order.indices.filter { slots[$0] == nil }.map { results[order[$0]] }
+        let unreadable = results.indices.filter { slots[$0] == nil }.map { results[$0] }
         let published = pages.filter(\.isPublished)
         var site = Site(
-            settings: settings, today: today, bibliography: byKey, bibliographyOrder: bibliography, pages: pages,
-            unreadable: unreadable, attachments: Set(attachments),
+            settings: settings, today: today, bibliography: byKey(bibliography), bibliographyOrder: bibliography,
+            pages: pages, unreadable: unreadable, attachments: Set(attachments),
             referenceIndexBox: Lazy { ReferenceIndex(pages: published, bibliography: bibliography) })
         for (i, page) in pages.enumerated() { site.pageIndexByPath[page.result.relativePath] = i }
         return site

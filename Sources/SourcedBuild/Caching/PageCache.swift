@@ -18,6 +18,50 @@ public struct PageCache: Sendable {
 
     public init() {}
 
+    /// The content folder, reading again only the files whose identity changed since the last
+    /// load (the preview's rebuilds).
+    mutating func load(directory: String) throws -> ContentTree {
+        let listing = try ContentLoader.list(directory: directory)
+        var loaded: [String: ContentLoader.LoadedFile] = [:]
+        loaded.reserveCapacity(files.count)
+        for (relative, identity) in listing.read {
+            loaded[relative] = try reuseOrRead(relative, identity: identity, in: listing.base)
+        }
+        files = loaded
+        return ContentLoader.tree(listing, files: loaded.mapValues(\.file))
+    }
+
+    /// `previous` brought up to date from the paths a file watcher saw change, reading only
+    /// those; nil when the whole folder must be loaded (see `ContentLoader.changes`).
+    mutating func update(_ previous: ContentTree, directory: String, changed: Set<String>) throws -> ContentTree? {
+        guard let changes = ContentLoader.changes(previous, directory: directory, changed: changed) else { return nil }
+        let base = ContentLoader.folder(directory)
+        var read: [String: SourceFile] = [:]
+        for change in changes {
+            switch change {
+            case .removed(let relative): files[relative] = nil
+            case .attachment: break
+            case .file(let relative, let identity):
+                let entry = try reuseOrRead(relative, identity: identity, in: base)
+                files[relative] = entry
+                read[relative] = entry.file
+            }
+        }
+        return previous.applying(changes, files: read)
+    }
+
+    /// The file as last read if it still has its identity, else the file read afresh.
+    private func reuseOrRead(_ relative: String, identity: ContentLoader.FileIdentity, in base: String) throws
+        -> ContentLoader.LoadedFile
+    {
+        if let known = files[relative], known.identity == identity,
+            known.file.path == ContentLoader.displayPath(relative, in: base)
+        {
+            return known
+        }
+        return ContentLoader.LoadedFile(identity: identity, file: try ContentLoader.read(relative, in: base))
+    }
+
     /// Every page's result: cached where its bytes and the settings are unchanged, else from
     /// `parse`, which gets only the pages that need it. Afterwards the cache holds exactly these.
     mutating func results(
@@ -71,12 +115,16 @@ public struct PageCache: Sendable {
         {
             previous = assembled.pages
         }
-        let fresh = fresh
-        let site = SiteAssembler.assemble(
-            settings: settings, today: today, bibliography: references, results: results, attachments: attachments
-        ) { path in
-            fresh.contains(path) ? nil : previous[path]
-        }
+        // Before anything is copied out of a result: most pages of a rebuild are reused.
+        let sorted = SiteAssembler.sortedByPath(results)
+        var slots = sorted.map { fresh.contains($0.relativePath) ? nil : previous[$0.relativePath] }
+        let missing = slots.indices.filter { slots[$0] == nil }
+        let made = SiteAssembler.makePages(
+            missing.map { sorted[$0] }, settings: settings, today: today, bibliography: references)
+        for (slot, page) in zip(missing, made) { slots[slot] = page }
+        let site = SiteAssembler.site(
+            settings: settings, today: today, bibliography: references, results: sorted, pages: slots,
+            attachments: attachments)
         var pages: [String: SitePage] = [:]
         for page in site.pages { pages[page.result.relativePath] = page }
         assembled = (settings, today, bibliography?.bytes, pages)

@@ -5,35 +5,18 @@ import SourcedMarkdown
 /// every problem it finds.
 enum SiteChecks {
     static func run(_ site: Site) -> [Diagnostic] {
-        var unused = CheckCache()
-        return run(site, cache: &unused)
+        let exempt = exemptSections(site)
+        return siteWide(site) + site.pages.flatMap { own($0, site, exempt: exempt) + links($0, site) }
     }
 
-    /// The same, taking each page's diagnostics from `cache` when they cannot have changed:
-    /// the page is the one checked last time and, for its links, no page or anchor or
-    /// attachment appeared or went. `cache` then holds this run's.
-    static func run(_ site: Site, cache: inout CheckCache) -> [Diagnostic] {
-        let linksUnchanged = cache.linkTargetsUnchanged(site)
-        let exempt = Set(site.settings.exemptSections.map { $0.lowercased() })
-        var diagnostics: [Diagnostic] = []
-        diagnostics += bibliographyDuplicates(site)
-        diagnostics += duplicateSlugs(site)
-        diagnostics += disclaimerLinks(site)
-        var checked: [String: CheckCache.Entry] = [:]
-        for page in site.pages {
-            let path = page.result.relativePath
-            var entry: CheckCache.Entry
-            if let previous = cache.pages[path], previous.page === page {
-                entry = previous
-                if !linksUnchanged { entry.links = links(page, site) }
-            } else {
-                entry = CheckCache.Entry(page: page, own: own(page, site, exempt: exempt), links: links(page, site))
-            }
-            diagnostics += entry.own + entry.links
-            checked[path] = entry
-        }
-        cache = CheckCache(pages: checked, attachments: site.attachments)
-        return diagnostics
+    /// The checks of the site as a whole: duplicate sources and slugs, the disclaimer's links.
+    static func siteWide(_ site: Site) -> [Diagnostic] {
+        bibliographyDuplicates(site) + duplicateSlugs(site) + disclaimerLinks(site)
+    }
+
+    /// The section headings (lowercased) whose paragraphs need no citation.
+    static func exemptSections(_ site: Site) -> Set<String> {
+        Set(site.settings.exemptSections.map { $0.lowercased() })
     }
 
     /// The checks that look at nothing but the page (and the settings, day and bibliography
@@ -263,31 +246,6 @@ enum SiteChecks {
     private static func excerpt(_ text: String) -> String {
         let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return collapsed.count > 60 ? String(collapsed.prefix(57)) + "…" : collapsed
-    }
-}
-
-/// The checks of the last run, per page, for the preview's rebuilds.
-struct CheckCache: Sendable {
-    struct Entry: Sendable {
-        var page: SitePage
-        /// What the page's own checks found; they depend only on the page (which is reused
-        /// only while the settings, the day and the bibliography stay the same).
-        var own: [Diagnostic]
-        /// What its link checks found; they also depend on what links can point at.
-        var links: [Diagnostic]
-    }
-
-    var pages: [String: Entry] = [:]
-    var attachments: Set<String>?
-
-    /// Whether everything a link can point at (pages, their headings, attachments) is as it
-    /// was at the last run. A page checked last time as this very object has the same headings.
-    func linkTargetsUnchanged(_ site: Site) -> Bool {
-        guard attachments == site.attachments, pages.count == site.pages.count else { return false }
-        return site.pages.allSatisfy { page in
-            guard let previous = pages[page.result.relativePath]?.page else { return false }
-            return previous === page || (previous.anchors == page.anchors && previous.isPublished == page.isPublished)
-        }
     }
 }
 

@@ -27,8 +27,46 @@ public struct LoadError: Error, CustomStringConvertible {
 enum ContentLoader {
     /// Reads the content folder; files and folders whose names start with `_` or `.` are skipped.
     static func load(directory: String) throws -> ContentTree {
-        var unused: [String: LoadedFile] = [:]
-        return try load(directory: directory, reusing: &unused)
+        let listing = try list(directory: directory)
+        var files: [String: SourceFile] = [:]
+        for (relative, _) in listing.read { files[relative] = try read(relative, in: listing.base) }
+        return tree(listing, files: files)
+    }
+
+    /// The content folder's files as listed, before any is read.
+    struct Listing: Sendable {
+        /// The folder as paths inside it start (`folder(_:)`).
+        var base: String
+        /// Every file, sorted by path.
+        var files: [(relative: String, identity: FileIdentity)]
+
+        /// The files a load reads: the settings, the bibliography and the pages.
+        var read: [(relative: String, identity: FileIdentity)] {
+            files.filter { ContentTree.Kind($0.relative) != .attachment }
+        }
+    }
+
+    static func list(directory: String) throws -> Listing {
+        let base = folder(directory)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LoadError(description: "content folder '\(base)' does not exist")
+        }
+        return Listing(base: base, files: try listFilesWithIdentity(base))
+    }
+
+    /// The tree of a listing, given each file it reads (`Listing.read`) by path.
+    static func tree(_ listing: Listing, files: [String: SourceFile]) -> ContentTree {
+        var tree = ContentTree(siteSettings: nil, bibliography: nil, pages: [], attachments: [])
+        for (relative, _) in listing.files {
+            switch ContentTree.Kind(relative) {
+            case .settings: tree.siteSettings = files[relative]
+            case .bibliography: tree.bibliography = files[relative]
+            case .page: if let file = files[relative] { tree.pages.append(file) }
+            case .attachment: tree.attachments.append(relative)
+            }
+        }
+        return tree
     }
 
     /// A file as the last load read it, and the identity it had then.
@@ -59,46 +97,9 @@ enum ContentLoader {
         }
     }
 
-    /// The same, re-reading only files whose identity changed since `previous`, which then
-    /// holds what this load read. The preview server's rebuilds use it.
-    static func load(directory: String, reusing previous: inout [String: LoadedFile]) throws -> ContentTree {
-        let base = folder(directory)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LoadError(description: "content folder '\(base)' does not exist")
-        }
-        var tree = ContentTree(siteSettings: nil, bibliography: nil, pages: [], attachments: [])
-        var loaded: [String: LoadedFile] = [:]
-        loaded.reserveCapacity(previous.count)
-        for (relative, identity) in try listFilesWithIdentity(base) {
-            func file() throws -> SourceFile {
-                let entry = try reuseOrRead(relative, identity: identity, in: base, known: previous[relative])
-                loaded[relative] = entry
-                return entry.file
-            }
-            switch ContentTree.Kind(relative) {
-            case .settings: tree.siteSettings = try file()
-            case .bibliography: tree.bibliography = try file()
-            case .page: tree.pages.append(try file())
-            case .attachment: tree.attachments.append(relative)
-            }
-        }
-        previous = loaded
-        return tree
-    }
-
     /// The content folder as paths inside it start: without a trailing `/`.
     static func folder(_ directory: String) -> String {
         directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
-    }
-
-    /// `known` if the file still has its identity, else the file read afresh.
-    private static func reuseOrRead(_ relative: String, identity: FileIdentity, in base: String, known: LoadedFile?)
-        throws -> LoadedFile
-    {
-        let display = base == "." ? relative : "\(base)/\(relative)"
-        if let known, known.identity == identity, known.file.path == display { return known }
-        return LoadedFile(identity: identity, file: try read(display, relative))
     }
 
     /// Relative paths of every regular file below `base`, sorted so builds are deterministic.
@@ -135,7 +136,13 @@ enum ContentLoader {
         return files.sorted { $0.relative < $1.relative }
     }
 
-    private static func read(_ display: String, _ relative: String) throws -> SourceFile {
+    /// The path diagnostics name a file by: the content folder as given, then the path inside it.
+    static func displayPath(_ relative: String, in base: String) -> String {
+        base == "." ? relative : "\(base)/\(relative)"
+    }
+
+    static func read(_ relative: String, in base: String) throws -> SourceFile {
+        let display = displayPath(relative, in: base)
         guard let data = FileManager.default.contents(atPath: display) else {
             throw LoadError(description: "cannot read '\(display)'")
         }
@@ -143,15 +150,21 @@ enum ContentLoader {
     }
 }
 
+/// What a file watcher's path means for the tree.
+enum ContentChange: Sendable {
+    /// Gone, or no longer a regular file.
+    case removed(String)
+    case attachment(String)
+    /// A file to read (again): the settings, the bibliography or a page.
+    case file(String, ContentLoader.FileIdentity)
+}
+
 extension ContentLoader {
-    /// `previous` brought up to date from the paths a file watcher saw change, reading only
-    /// those; nil when that cannot be done exactly (a folder appeared or went), and the caller
-    /// must load the whole folder. `files` is kept as `load(directory:reusing:)` keeps it.
-    static func update(
-        _ previous: ContentTree, directory: String, changed: Set<String>, files: inout [String: LoadedFile]
-    ) throws -> ContentTree? {
+    /// What the paths a file watcher saw change mean for `previous`; nil when that cannot be
+    /// told exactly (a folder appeared or went), and the whole folder must be loaded.
+    static func changes(_ previous: ContentTree, directory: String, changed: Set<String>) -> [ContentChange]? {
         let base = folder(directory)
-        var tree = previous
+        var changes: [ContentChange] = []
         for path in changed.sorted() where path.hasPrefix(base + "/") {
             // A watcher given `Content/` names `Content//a.md`.
             let relative = String(path.dropFirst(base.count).drop { $0 == "/" })
@@ -161,13 +174,12 @@ extension ContentLoader {
             var info = stat()
             guard lstat(path, &info) == 0 else {
                 let folder = relative + "/"
-                if tree.pages.contains(where: { $0.relativePath.hasPrefix(folder) })
-                    || tree.attachments.contains(where: { $0.hasPrefix(folder) })
+                if previous.pages.contains(where: { $0.relativePath.hasPrefix(folder) })
+                    || previous.attachments.contains(where: { $0.hasPrefix(folder) })
                 {
                     return nil
                 }
-                tree.remove(relative)
-                files[relative] = nil
+                changes.append(.removed(relative))
                 continue
             }
             switch info.st_mode & S_IFMT {
@@ -175,14 +187,26 @@ extension ContentLoader {
                 return nil
             case S_IFREG where ContentTree.Kind(relative) == .attachment:
                 // Attachments are copied when the site is written, never read here.
-                tree.insertAttachment(relative)
+                changes.append(.attachment(relative))
             case S_IFREG:
-                let entry = try reuseOrRead(relative, identity: FileIdentity(info), in: base, known: files[relative])
-                files[relative] = entry
-                tree.put(entry.file)
+                changes.append(.file(relative, FileIdentity(info)))
             default:
-                tree.remove(relative)
-                files[relative] = nil
+                changes.append(.removed(relative))
+            }
+        }
+        return changes
+    }
+}
+
+extension ContentTree {
+    /// The tree with `changes` made, given each file a `.file` change names, by path.
+    func applying(_ changes: [ContentChange], files: [String: SourceFile]) -> ContentTree {
+        var tree = self
+        for change in changes {
+            switch change {
+            case .removed(let relative): tree.remove(relative)
+            case .attachment(let relative): tree.insertAttachment(relative)
+            case .file(let relative, _): if let file = files[relative] { tree.put(file) }
             }
         }
         return tree
