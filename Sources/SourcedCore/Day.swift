@@ -1,11 +1,11 @@
 /// A calendar date, YYYY-MM-DD, with no time zone; parsed strictly.
-public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int
-    public let day: Int
+package struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let year: Int
+    package let month: Int
+    package let day: Int
 
     /// Parses exactly `YYYY-MM-DD` naming a real date (`2023-02-30` is not one).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
@@ -25,7 +25,7 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
     }
 
     /// The day `daysSinceEpoch` days after 1970-01-01.
-    public init(daysSinceEpoch: Int) {
+    package init(daysSinceEpoch: Int) {
         // Howard Hinnant's civil_from_days.
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -39,7 +39,7 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
     }
 
     /// Days since 1970-01-01.
-    public var daysSinceEpoch: Int {
+    package var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -50,17 +50,17 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
     }
 
     /// The days of years 1 to 9999, the years `YYYY-MM-DD` can write, as days since 1970-01-01.
-    public static let supportedDays = -719_162...2_932_896
+    package static let supportedDays = -719_162...2_932_896
 
     /// `days` later (or earlier); a result beyond year 9999 (or before year 1) stops there, so
     /// no number of days a user writes can overflow.
-    public func adding(days: Int) -> Day {
+    package func adding(days: Int) -> Day {
         let (sum, overflow) = daysSinceEpoch.addingReportingOverflow(days)
         let range = Day.supportedDays
         return Day(daysSinceEpoch: overflow ? (days > 0 ? range.upperBound : range.lowerBound) : sum.clamped(to: range))
     }
 
-    public var description: String {
+    package var description: String {
         func pad(_ n: Int, _ width: Int) -> String {
             let s = String(n)
             return String(repeating: "0", count: max(0, width - s.count)) + s
@@ -68,7 +68,7 @@ public struct Day: Sendable, Codable, Hashable, Comparable, CustomStringConverti
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
     }
 
-    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    package static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

@@ -1,15 +1,15 @@
 /// One problem found in the content, where it is, and how bad.
-public struct Diagnostic: Sendable, Codable, Equatable, Hashable {
+package struct Diagnostic: Sendable, Equatable, Hashable {
     /// Path as the user gave it (relative to the working directory).
-    public var file: String
-    public var position: TextPosition
-    public var severity: Severity
-    public var rule: Rule
-    public var message: String
+    package var file: String
+    package var position: TextPosition
+    package var severity: Severity
+    package var rule: Rule
+    package var message: String
     /// Something the user can do about it.
-    public var hint: String?
+    package var hint: String?
 
-    public init(
+    package init(
         file: String, position: TextPosition, severity: Severity? = nil, rule: Rule, message: String,
         hint: String? = nil
     ) {
@@ -22,12 +22,12 @@ public struct Diagnostic: Sendable, Codable, Equatable, Hashable {
     }
 }
 
-public enum Severity: String, Sendable, Codable {
+package enum Severity: String, Sendable {
     case warning, error
 }
 
 /// The stable rule ids of SPEC §6.
-public enum Rule: String, Sendable, Codable, CaseIterable {
+package enum Rule: String, Sendable, CaseIterable {
     case frontMatter = "front-matter"
     case invalidEncoding = "invalid-encoding"
     case unknownCitation = "unknown-citation"
@@ -43,7 +43,7 @@ public enum Rule: String, Sendable, Codable, CaseIterable {
     case reviewOverdue = "review-overdue"
     case changedSinceApproval = "changed-since-approval"
 
-    public var defaultSeverity: Severity {
+    package var defaultSeverity: Severity {
         switch self {
         case .unusedReference, .reviewOverdue, .changedSinceApproval: .warning
         default: .error
@@ -53,13 +53,13 @@ public enum Rule: String, Sendable, Codable, CaseIterable {
 
 extension Diagnostic: Comparable {
     /// File, line, column, then rule: the order every report uses.
-    public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
+    package static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         (a.file, a.position.line, a.position.column, a.rule.rawValue, a.message)
             < (b.file, b.position.line, b.position.column, b.rule.rawValue, b.message)
     }
 }
 
 extension Array where Element == Diagnostic {
-    public var errorCount: Int { count { $0.severity == .error } }
-    public var warningCount: Int { count { $0.severity == .warning } }
+    package var errorCount: Int { count { $0.severity == .error } }
+    package var warningCount: Int { count { $0.severity == .warning } }
 }

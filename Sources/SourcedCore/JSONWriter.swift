@@ -58,6 +58,10 @@ package struct JSONWriter {
         bytes += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
     }
 
+    package mutating func int(_ value: Int) {
+        bytes += String(value).utf8
+    }
+
     /// `"key":` — keys are plain ASCII chosen by us.
     package mutating func key(_ key: String) {
         string(key)

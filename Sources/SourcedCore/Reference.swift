@@ -1,22 +1,25 @@
 /// A source a page may cite: from its own `references` or from the shared bibliography.
-public struct Reference: Sendable, Codable, Equatable, Hashable {
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+///
+/// `Encodable` so that a template view can hold it (the view's encoding is the key of the file
+/// it makes); worker replies and the cache use its wire form (`Wire/SourcedCore+Wire.swift`).
+package struct Reference: Sendable, Encodable, Equatable, Hashable {
+    package enum Kind: String, Sendable, Encodable, CaseIterable {
         case guideline, research, review, book, web, other
     }
 
-    public var id: String
-    public var type: Kind
-    public var title: String
-    public var authors: [String]
-    public var container: String?
-    public var year: String?
-    public var volume: String?
-    public var pages: String?
-    public var doi: String?
-    public var pmid: String?
-    public var url: String?
+    package var id: String
+    package var type: Kind
+    package var title: String
+    package var authors: [String]
+    package var container: String?
+    package var year: String?
+    package var volume: String?
+    package var pages: String?
+    package var doi: String?
+    package var pmid: String?
+    package var url: String?
 
-    public init(
+    package init(
         id: String, type: Kind = .other, title: String, authors: [String] = [], container: String? = nil,
         year: String? = nil, volume: String? = nil, pages: String? = nil, doi: String? = nil,
         pmid: String? = nil, url: String? = nil
@@ -35,7 +38,7 @@ public struct Reference: Sendable, Codable, Equatable, Hashable {
     }
 
     /// Identity across keys: the same DOI (case-insensitive) or PMID is the same source.
-    public var identity: [String] {
+    package var identity: [String] {
         var ids: [String] = []
         if let doi { ids.append("doi:" + doi.lowercased()) }
         if let pmid { ids.append("pmid:" + pmid) }
@@ -44,12 +47,12 @@ public struct Reference: Sendable, Codable, Equatable, Hashable {
 }
 
 /// A reference together with where it was written.
-public struct LocatedReference: Sendable, Codable, Equatable {
-    public var reference: Reference
-    public var file: String
-    public var position: TextPosition
+package struct LocatedReference: Sendable, Equatable {
+    package var reference: Reference
+    package var file: String
+    package var position: TextPosition
 
-    public init(reference: Reference, file: String, position: TextPosition) {
+    package init(reference: Reference, file: String, position: TextPosition) {
         self.reference = reference
         self.file = file
         self.position = position

@@ -1,21 +1,21 @@
 /// Where a page stands in the review workflow, as written in its front matter.
-public enum ReviewStatus: String, Sendable, Codable, CaseIterable {
+package enum ReviewStatus: String, Sendable, CaseIterable {
     case draft
     case submitted
     case inReview = "in-review"
     case approved
 
     /// The same words the badge uses for this status.
-    public var label: String { BadgeStatus(rawValue: rawValue)!.label }
+    package var label: String { BadgeStatus(rawValue: rawValue)!.label }
 }
 
 /// What a page's badge shows: its status, or that an approval has lapsed.
-public enum BadgeStatus: String, Sendable, Codable, CaseIterable {
+package enum BadgeStatus: String, Sendable, CaseIterable {
     case draft, submitted
     case inReview = "in-review"
     case approved, overdue, changed
 
-    public var label: String {
+    package var label: String {
         switch self {
         case .draft: "Draft"
         case .submitted: "Submitted"
@@ -27,5 +27,5 @@ public enum BadgeStatus: String, Sendable, Codable, CaseIterable {
     }
 
     /// Anything but a current approval carries a "pending review" notice.
-    public var isPending: Bool { self != .approved }
+    package var isPending: Bool { self != .approved }
 }

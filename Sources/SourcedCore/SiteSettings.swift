@@ -1,22 +1,22 @@
 /// `Content/site.yaml`, with the defaults of SPEC §2.
-public struct SiteSettings: Sendable, Codable, Equatable {
-    public var title: String
-    public var baseURL: String
-    public var language: String
-    public var disclaimer: String?
-    public var reviewMaxAgeDays: Int
+package struct SiteSettings: Sendable, Equatable {
+    package var title: String
+    package var baseURL: String
+    package var language: String
+    package var disclaimer: String?
+    package var reviewMaxAgeDays: Int
     /// `review.max_age_days` may be up to a hundred years.
-    public static let reviewMaxAgeRange = 0...36_525
-    public var reviewDashboard: Bool
-    public var publishStatuses: [ReviewStatus]
-    public var uncitedClaims: ClaimPolicy
-    public var exemptSections: [String]
+    package static let reviewMaxAgeRange = 0...36_525
+    package var reviewDashboard: Bool
+    package var publishStatuses: [ReviewStatus]
+    package var uncitedClaims: ClaimPolicy
+    package var exemptSections: [String]
 
-    public enum ClaimPolicy: String, Sendable, Codable, CaseIterable {
+    package enum ClaimPolicy: String, Sendable, CaseIterable {
         case error, warning, off
     }
 
-    public init(
+    package init(
         title: String = "Knowledge base", baseURL: String = "/", language: String = "en",
         disclaimer: String? = nil, reviewMaxAgeDays: Int = 365, reviewDashboard: Bool = true,
         publishStatuses: [ReviewStatus] = ReviewStatus.allCases, uncitedClaims: ClaimPolicy = .error,
@@ -34,7 +34,7 @@ public struct SiteSettings: Sendable, Codable, Equatable {
     }
 
     /// The path every site URL starts with: the path of `base_url`, ending in `/`.
-    public var rootPath: String {
+    package var rootPath: String {
         var rest = Substring(baseURL)
         if let scheme = rest.firstRange(of: "://") {
             rest = rest[scheme.upperBound...]
@@ -47,7 +47,7 @@ public struct SiteSettings: Sendable, Codable, Equatable {
     }
 
     /// `base_url` with a trailing slash, for absolute URLs in the sitemap and feed.
-    public var absoluteBase: String {
+    package var absoluteBase: String {
         baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
     }
 }

@@ -3,7 +3,7 @@ extension String {
     ///
     /// Works on UTF-8 bytes and returns the string itself when nothing needs escaping (most
     /// strings): the scalar-by-scalar version was 8% of a 10,000-page build.
-    public var htmlEscaped: String {
+    package var htmlEscaped: String {
         func needsEscape(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
                 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
@@ -28,7 +28,7 @@ extension String {
 extension String {
     /// The first character XML 1.0 forbids or HTML calls a control character: C0 controls but
     /// tab, line feed and carriage return, DEL, C1 controls, U+FFFE and U+FFFF.
-    public var firstCharacterForbiddenInMarkup: Unicode.Scalar? {
+    package var firstCharacterForbiddenInMarkup: Unicode.Scalar? {
         // Decided on bytes: each such character starts with a byte below 0x20, 0x7F, 0xC2 (C1)
         // or 0xEF (U+FFFE/F), and most text holds none of them.
         let suspicious = utf8.contains { byte in
@@ -40,14 +40,14 @@ extension String {
     }
 
     /// The text without the characters of `firstCharacterForbiddenInMarkup`.
-    public var withoutCharactersForbiddenInMarkup: String {
+    package var withoutCharactersForbiddenInMarkup: String {
         guard firstCharacterForbiddenInMarkup != nil else { return self }
         return String(String.UnicodeScalarView(unicodeScalars.filter { !Self.isForbiddenInMarkup($0) }))
     }
 
     /// `htmlEscaped` for XML (the sitemap and the feed), without the characters XML 1.0
     /// forbids: one of them makes the whole file not XML.
-    public var xmlEscaped: String { withoutCharactersForbiddenInMarkup.htmlEscaped }
+    package var xmlEscaped: String { withoutCharactersForbiddenInMarkup.htmlEscaped }
 
     static func isForbiddenInMarkup(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {

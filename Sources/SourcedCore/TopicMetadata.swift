@@ -1,24 +1,24 @@
 /// A topic page's front matter, decoded and validated.
-public struct TopicMetadata: Sendable, Codable, Equatable {
-    public var title: String
-    public var question: String?
-    public var summary: String?
-    public var slug: String?
-    public var tags: [String]
-    public var audience: String?
-    public var review: Review
-    public var references: [LocatedReference]
+package struct TopicMetadata: Sendable, Equatable {
+    package var title: String
+    package var question: String?
+    package var summary: String?
+    package var slug: String?
+    package var tags: [String]
+    package var audience: String?
+    package var review: Review
+    package var references: [LocatedReference]
     /// Where each field's value was written, by dotted name (`slug`, `review.reviewed`).
-    public var positions: [String: TextPosition] = [:]
+    package var positions: [String: TextPosition] = [:]
 
-    public struct Review: Sendable, Codable, Equatable {
-        public var status: ReviewStatus
-        public var reviewers: [String]
-        public var reviewed: Day?
-        public var updated: Day?
-        public var fingerprint: String?
+    package struct Review: Sendable, Equatable {
+        package var status: ReviewStatus
+        package var reviewers: [String]
+        package var reviewed: Day?
+        package var updated: Day?
+        package var fingerprint: String?
 
-        public init(
+        package init(
             status: ReviewStatus, reviewers: [String] = [], reviewed: Day? = nil, updated: Day? = nil,
             fingerprint: String? = nil
         ) {
@@ -30,7 +30,7 @@ public struct TopicMetadata: Sendable, Codable, Equatable {
         }
     }
 
-    public init(
+    package init(
         title: String, question: String? = nil, summary: String? = nil, slug: String? = nil, tags: [String] = [],
         audience: String? = nil, review: Review, references: [LocatedReference] = []
     ) {

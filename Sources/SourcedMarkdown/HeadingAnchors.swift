@@ -1,12 +1,12 @@
 /// GitHub-style heading anchors: lower-cased, punctuation dropped, spaces to hyphens,
 /// and `-1`, `-2`… appended to repeats within one page.
-public struct HeadingAnchors: Sendable {
+package struct HeadingAnchors: Sendable {
     private var taken: Set<String> = []
     private var lastSuffix: [String: Int] = [:]
 
-    public init() {}
+    package init() {}
 
-    public static func slug(_ text: String) -> String {
+    package static func slug(_ text: String) -> String {
         // Most headings and tags are ASCII, where the rule below keeps letters (lower-cased),
         // digits, `-` and `_`: decided byte by byte, without Unicode property lookups (those
         // were 4% of parsing a page).
@@ -45,7 +45,7 @@ public struct HeadingAnchors: Sendable {
     /// Whether a page already gives `id` to something that is not a heading: the engine's
     /// citation anchors (`cite-1`) and reference entries (`ref-KEY`), cmark-gfm's footnotes
     /// (`fn-…`, `fnref-…`) and the default theme's landmarks.
-    public static func isReserved(_ id: String) -> Bool {
+    package static func isReserved(_ id: String) -> Bool {
         if id.hasPrefix("ref-") || id.hasPrefix("fn-") || id.hasPrefix("fnref-") { return true }
         if id.hasPrefix("cite-"), id.count > 5, id.utf8.dropFirst(5).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
             return true
@@ -58,7 +58,7 @@ public struct HeadingAnchors: Sendable {
 
     /// The anchor for the next heading with this text. A slug the page uses for something
     /// else gets `section-` before it (`## Cite 1` → `section-cite-1`, not the citation's `cite-1`).
-    public mutating func anchor(for text: String) -> String {
+    package mutating func anchor(for text: String) -> String {
         let slug = Self.slug(text)
         let base = slug.isEmpty ? "section" : Self.isReserved(slug) ? "section-" + slug : slug
         var candidate = base

@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// This is the only place that touches cmark-gfm. Every C pointer is created and freed
 /// inside `render`; callers see only `RenderedMarkdown`.
-public enum MarkdownRenderer {
+package enum MarkdownRenderer {
     /// `cmark_parser_finish` toggles a process-wide character table (CMARK-GFM.md), so
     /// pages are parsed one at a time; rendering a finished tree is safe in parallel.
     private static let parseLock = Mutex(())
@@ -20,14 +20,14 @@ public enum MarkdownRenderer {
 
     /// The version of the cmark-gfm library this process runs with (Debian's, linked
     /// dynamically: an upgrade changes it without rebuilding `sourced`).
-    public static var libraryVersion: String { String(cString: cmark_version_string()) }
+    package static var libraryVersion: String { String(cString: cmark_version_string()) }
 
     /// Renders a page body.
     /// - Parameters:
     ///   - body: the Markdown after the front matter.
     ///   - lineOffset: how many file lines precede the body (the front matter's).
     ///   - rewriteURL: the URL to emit for each link or image destination.
-    public static func render(
+    package static func render(
         body: [UInt8],
         lineOffset: Int,
         rewriteURL: (_ destination: String, _ isImage: Bool) -> String

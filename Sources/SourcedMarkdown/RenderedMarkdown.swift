@@ -4,15 +4,15 @@ import SourcedCore
 ///
 /// Every position is 1-based in the original file (the caller's line offset applied) and
 /// columns count Unicode code points. No C pointer survives into these values.
-public struct RenderedMarkdown: Sendable, Equatable {
+package struct RenderedMarkdown: Sendable, Equatable {
     /// Body HTML. Each citation group stands as a placeholder (see `CitationPlaceholder`).
-    public var html: String
-    public var headings: [Heading]
-    public var links: [Link]
-    public var citationGroups: [CitationGroup]
-    public var claims: [Claim]
+    package var html: String
+    package var headings: [Heading]
+    package var links: [Link]
+    package var citationGroups: [CitationGroup]
+    package var claims: [Claim]
 
-    public init(
+    package init(
         html: String, headings: [Heading], links: [Link], citationGroups: [CitationGroup], claims: [Claim]
     ) {
         self.html = html
@@ -23,21 +23,21 @@ public struct RenderedMarkdown: Sendable, Equatable {
     }
 }
 
-public struct Heading: Sendable, Equatable {
-    public var level: Int
-    public var text: String
+package struct Heading: Sendable, Equatable {
+    package var level: Int
+    package var text: String
     /// GitHub-style anchor, unique within the page.
-    public var anchor: String
-    public var position: TextPosition
+    package var anchor: String
+    package var position: TextPosition
 }
 
-public struct Link: Sendable, Equatable {
-    public var destination: String
-    public var isImage: Bool
+package struct Link: Sendable, Equatable {
+    package var destination: String
+    package var isImage: Bool
     /// Position of the destination in the source (of the link when it cannot be found).
-    public var position: TextPosition
+    package var position: TextPosition
 
-    public init(destination: String, isImage: Bool, position: TextPosition) {
+    package init(destination: String, isImage: Bool, position: TextPosition) {
         self.destination = destination
         self.isImage = isImage
         self.position = position
@@ -45,23 +45,23 @@ public struct Link: Sendable, Equatable {
 }
 
 /// One bracketed citation group, `[@a; @b, p. 3]`.
-public struct CitationGroup: Sendable, Equatable {
-    public var items: [CitationItem]
-    public var position: TextPosition
+package struct CitationGroup: Sendable, Equatable {
+    package var items: [CitationItem]
+    package var position: TextPosition
 
-    public init(items: [CitationItem], position: TextPosition) {
+    package init(items: [CitationItem], position: TextPosition) {
         self.items = items
         self.position = position
     }
 }
 
-public struct CitationItem: Sendable, Equatable {
-    public var key: String
-    public var locator: String?
+package struct CitationItem: Sendable, Equatable {
+    package var key: String
+    package var locator: String?
     /// Position of the `@` that starts the key.
-    public var position: TextPosition
+    package var position: TextPosition
 
-    public init(key: String, locator: String?, position: TextPosition) {
+    package init(key: String, locator: String?, position: TextPosition) {
         self.key = key
         self.locator = locator
         self.position = position
@@ -69,17 +69,17 @@ public struct CitationItem: Sendable, Equatable {
 }
 
 /// A block that states something and so must cite a source (SPEC §3).
-public struct Claim: Sendable, Equatable {
-    public enum Kind: String, Sendable { case paragraph, listItem, tableRow }
-    public var kind: Kind
-    public var text: String
-    public var isCited: Bool
-    public var position: TextPosition
+package struct Claim: Sendable, Equatable {
+    package enum Kind: String, Sendable { case paragraph, listItem, tableRow }
+    package var kind: Kind
+    package var text: String
+    package var isCited: Bool
+    package var position: TextPosition
     /// Texts of the headings the block sits under, outermost first.
-    public var sections: [String]
+    package var sections: [String]
 
     /// A lead-in to a list ends with a colon and needs no citation.
-    public var isLeadIn: Bool {
+    package var isLeadIn: Bool {
         text.trimmingTrailingWhitespace.hasSuffix(":")
     }
 }

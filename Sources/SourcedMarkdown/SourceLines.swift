@@ -37,9 +37,7 @@ final class SourceLines {
         if let last = lastPosition, last.line == cmarkLine, last.byteIndex <= target {
             (from, column) = (last.byteIndex, last.column)
         }
-        for b in line[(line.startIndex + from)..<(line.startIndex + target)] where (b & 0xC0) != 0x80 {
-            column += 1
-        }
+        column += UTF8Column.codePoints(in: line[(line.startIndex + from)..<(line.startIndex + target)])
         lastPosition = (cmarkLine, target, column)
         return TextPosition(line: cmarkLine + lineOffset, column: column)
     }

@@ -6,22 +6,22 @@ import SourcedBuild
 import SourcedCore
 
 /// `sourced serve`: the site built in memory, served on loopback with live reload.
-public enum PreviewServer {
-    public struct Options: Sendable {
-        public var content: String
-        public var templates: String
-        public var host: String
-        public var port: Int
+package enum PreviewServer {
+    package struct Options: Sendable {
+        package var content: String
+        package var templates: String
+        package var host: String
+        package var port: Int
         /// The "today" of each rebuild.
-        public var today: @Sendable () -> Day
+        package var today: @Sendable () -> Day
         /// How often the folders are looked at for changes where inotify is unavailable.
-        public var pollInterval: Duration
+        package var pollInterval: Duration
         /// Worker processes for the per-page work, so a hostile page cannot stop the server.
-        public var workers: WorkerPool?
+        package var workers: WorkerPool?
         /// A page-result cache (`ResultStore`) the first build reads from; the server never writes it.
-        public var cacheDirectory: String?
+        package var cacheDirectory: String?
 
-        public init(
+        package init(
             content: String, templates: String, host: String, port: Int, today: @escaping @Sendable () -> Day,
             pollInterval: Duration = .milliseconds(250), workers: WorkerPool? = nil, cacheDirectory: String? = nil
         ) {
@@ -37,12 +37,12 @@ public enum PreviewServer {
     }
 
     /// The server could not start listening.
-    public struct ListenFailure: Error, CustomStringConvertible {
-        public var description: String
+    package struct ListenFailure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// Builds, serves and rebuilds on every change until cancelled.
-    public static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
+    package static func run(_ options: Options, log: @escaping @Sendable (String) -> Void) async throws {
         var cache = PreviewCache()
         let store = options.cacheDirectory.map { ResultStore(directory: $0, writes: false) }
         let state = PreviewState(
@@ -102,7 +102,7 @@ public enum PreviewServer {
     }
 
     /// The Hummingbird application serving `state`; the tests drive it in-process.
-    public static func application(
+    package static func application(
         state: PreviewState, host: String = "127.0.0.1", port: Int = 8080,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {

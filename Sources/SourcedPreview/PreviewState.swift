@@ -1,23 +1,23 @@
 import SourcedBuild
 
 /// The site the preview serves now, and the browsers waiting to hear it changed.
-public actor PreviewState {
-    public private(set) var snapshot: SiteSnapshot
+package actor PreviewState {
+    package private(set) var snapshot: SiteSnapshot
     /// The error overlay of this snapshot, made when it arrives so its source lines are the
     /// ones that were checked, not whatever the file holds by the time a browser asks.
     private(set) var overlay: String?
     /// Bumped on every rebuild; sent to browsers as a reload event.
-    public private(set) var generation = 0
+    package private(set) var generation = 0
     private var listeners: [Int: AsyncStream<Int>.Continuation] = [:]
     private var nextListener = 0
 
-    public init(_ snapshot: SiteSnapshot) {
+    package init(_ snapshot: SiteSnapshot) {
         self.snapshot = snapshot
         overlay = snapshot.hasErrors ? PreviewPages.overlay(snapshot) : nil
     }
 
     /// Replaces the site and tells every open page to reload.
-    public func update(_ snapshot: SiteSnapshot) {
+    package func update(_ snapshot: SiteSnapshot) {
         self.snapshot = snapshot
         overlay = snapshot.hasErrors ? PreviewPages.overlay(snapshot) : nil
         generation += 1
@@ -25,7 +25,7 @@ public actor PreviewState {
     }
 
     /// A stream of generations, one per rebuild from now on.
-    public func subscribe() -> AsyncStream<Int> {
+    package func subscribe() -> AsyncStream<Int> {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
         let id = nextListener
         nextListener += 1
@@ -38,10 +38,10 @@ public actor PreviewState {
         listeners[id] = nil
     }
 
-    public var listenerCount: Int { listeners.count }
+    package var listenerCount: Int { listeners.count }
 
     /// Ends every open event stream (on shutdown).
-    public func close() {
+    package func close() {
         for listener in listeners.values { listener.finish() }
         listeners = [:]
     }

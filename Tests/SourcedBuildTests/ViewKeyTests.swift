@@ -124,6 +124,8 @@ import Testing
             } else if String(describing: type(of: value)).hasPrefix("Pieces<") {
                 // The items, which the HTML is made from by code.
                 Self.mirror(mirror.children.first { $0.label == "items" }!.value, into: sink)
+            } else if String(describing: type(of: value)).hasPrefix("Markup<") {
+                Self.mirror(mirror.children.first { $0.label == "value" }!.value, into: sink)
             } else {
                 sink.beginMap()
                 for child in mirror.children {

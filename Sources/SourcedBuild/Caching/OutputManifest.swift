@@ -95,18 +95,12 @@ struct OutputManifest: WireCodable {
     /// its output.
     func save(directory: String) -> String? {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
-        let temporary = "\(path).\(getpid()).tmp"
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return ResultStore.StoreError(file: temporary, errno: errno).description }
         var bytes: [UInt8] = []
         WorkerProtocol.appendFrame(WorkerProtocol.encode(self), to: &bytes)
-        let written = WorkerProtocol.writeAll(descriptor, bytes)
-        let problem = written ? nil : errno
-        guard close(descriptor) == 0, problem == nil, rename(temporary, path) == 0 else {
-            let failure = ResultStore.StoreError(file: path, errno: problem ?? errno)
-            unlink(temporary)
-            return failure.description
+        do {
+            try AtomicFile.replace(path, bytes: bytes)
+        } catch {
+            return ResultStore.StoreError(file: error.path, errno: error.errno).description
         }
         return nil
     }

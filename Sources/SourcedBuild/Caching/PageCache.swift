@@ -2,7 +2,7 @@ import SourcedCore
 
 /// What the last build read and made, reused by the next while its inputs stay the same, so
 /// that after an edit in the preview only the edited page is read, parsed and assembled again.
-public struct PageCache: Sendable {
+package struct PageCache: Sendable {
     var settings: SiteSettings?
     var entries: [String: (bytes: [UInt8], result: PageResult)] = [:]
     /// Paths the last `results` call had to parse.
@@ -16,7 +16,7 @@ public struct PageCache: Sendable {
     /// Pages as the last assembly made them, with what they depend on beyond their own result.
     private var assembled: (settings: SiteSettings, today: Day, bibliography: [UInt8]?, pages: [String: SitePage])?
 
-    public init() {}
+    package init() {}
 
     /// The content folder, reading again only the files whose identity changed since the last
     /// load (the preview's rebuilds).

@@ -23,7 +23,7 @@ import SourcedMarkdown
 /// segment before it, so a segment appended to another version of the file, or cut short,
 /// spoils the file as a whole. When the file holds many superseded entries, or a page went,
 /// it is written afresh, to a new file renamed over the old one.
-public final class ResultStore {
+package final class ResultStore {
     /// The cache file, inside the cache folder.
     let file: String
     /// The code a result came from (`programIdentity` unless a test names one): entries made
@@ -128,7 +128,7 @@ public final class ResultStore {
     static let programFileName = "program"
 
     /// A store in `directory`, for results made by this executable (or by `program`).
-    public init(directory: String, program: String? = nil, writes: Bool = true) {
+    package init(directory: String, program: String? = nil, writes: Bool = true) {
         self.file = (directory as NSString).appendingPathComponent(Self.fileName)
         self.givenProgram = program
         self.writes = writes
@@ -140,7 +140,7 @@ public final class ResultStore {
     /// Worked out on the text of the path, as given: Foundation's `deletingLastPathComponent`
     /// traps on some relative paths (`C/`, `.`). A path whose last part is `.` or `..` names
     /// its folder only once made absolute.
-    public static func defaultDirectory(content: String) -> String {
+    package static func defaultDirectory(content: String) -> String {
         var path = Substring(content)
         while path.count > 1, path.hasSuffix("/") { path.removeLast() }
         let last = path.split(separator: "/").last ?? ""
@@ -177,10 +177,7 @@ public final class ResultStore {
         if writes, (try? prepare(directory)) != nil {
             // Written whole and renamed, so a reader never sees half of it; a failure only
             // costs the next run the hash.
-            let temporary = "\(memo).\(getpid()).tmp"
-            if (try? "\(identity) \(program)".write(toFile: temporary, atomically: false, encoding: .utf8)) != nil {
-                if rename(temporary, memo) != 0 { unlink(temporary) }
-            }
+            try? AtomicFile.replace(memo, bytes: Array("\(identity) \(program)".utf8))
         }
         return program + ", " + library
     }
@@ -321,21 +318,18 @@ public final class ResultStore {
             if descriptor >= 0 { close(descriptor) }
         }
         try Self.prepare((file as NSString).deletingLastPathComponent)
-        let temporary = "\(file).\(getpid()).tmp"
-        // Named by process, so two runs at once each write their own; one left by a killed run
-        // whose number this process now has is removed first.
-        unlink(temporary)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw StoreError(file: temporary, errno: errno) }
-        let segment = Self.writeSegment(
-            descriptor, Header(program: program, settings: settings, count: entries.count, previous: ""),
-            entries.keys.sorted().map { entries[$0]! })
-        let problem = segment == nil ? errno : nil
-        guard close(descriptor) == 0, problem == nil, let segment, rename(temporary, file) == 0 else {
-            let error = StoreError(file: file, errno: problem ?? errno)
-            unlink(temporary)
-            throw error
+        var written: (size: Int, checksum: String)?
+        do {
+            try AtomicFile.replace(file) { descriptor in
+                written = Self.writeSegment(
+                    descriptor, Header(program: program, settings: settings, count: entries.count, previous: ""),
+                    entries.keys.sorted().map { entries[$0]! })
+                return written != nil
+            }
+        } catch {
+            throw StoreError(file: error.path, errno: error.errno)
         }
+        guard let segment = written else { return }
         onDisk = OnDisk(frames: entries.count, size: segment.size, checksum: segment.checksum)
         added = []
     }

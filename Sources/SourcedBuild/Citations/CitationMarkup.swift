@@ -9,6 +9,13 @@ enum CitationMarkup {
     static func groupAnchor(_ index: Int) -> String { "cite-\(index + 1)" }
 
     static func html(for group: CitationGroup, index: Int, citations: PageCitations) -> String {
+        let (numbered, unknown) = numbered(group, citations: citations)
+        return html(numbered, unknown: unknown, index: index)
+    }
+
+    /// The group's sources by number (each number and locator once), and whether it cites a key
+    /// the page has no source for.
+    static func numbered(_ group: CitationGroup, citations: PageCitations) -> (items: [Numbered], unknown: Bool) {
         var numbered: [Numbered] = []
         var unknown = false
         for item in group.items {
@@ -21,6 +28,11 @@ enum CitationMarkup {
             }
         }
         numbered.sort { $0.number < $1.number }
+        return (numbered, unknown)
+    }
+
+    /// The markup of group `index` citing `numbered` (sorted by number).
+    static func html(_ numbered: [Numbered], unknown: Bool, index: Int) -> String {
         var out = "<span class=\"citation-anchor\" id=\"\(groupAnchor(index))\"></span><sup class=\"citation\">"
         var parts: [String] = []
         for run in runs(numbered) {

@@ -2,26 +2,26 @@ import Foundation
 import SourcedCore
 
 /// A file read from the content folder.
-public struct SourceFile: Sendable, Codable {
+package struct SourceFile: Sendable {
     /// Path for diagnostics: the content folder as given, then the path inside it.
-    public var path: String
+    package var path: String
     /// Path inside the content folder, `/`-separated.
-    public var relativePath: String
-    public var bytes: [UInt8]
+    package var relativePath: String
+    package var bytes: [UInt8]
 }
 
 /// Everything `Content/` holds, read once.
-public struct ContentTree: Sendable {
-    public var siteSettings: SourceFile?
-    public var bibliography: SourceFile?
-    public var pages: [SourceFile]
+package struct ContentTree: Sendable {
+    package var siteSettings: SourceFile?
+    package var bibliography: SourceFile?
+    package var pages: [SourceFile]
     /// Other files (images, attachments), relative to the content folder, sorted.
-    public var attachments: [String]
+    package var attachments: [String]
 }
 
 /// A failure that is not the content's fault: a missing or unreadable folder or file.
-public struct LoadError: Error, CustomStringConvertible {
-    public var description: String
+package struct LoadError: Error, CustomStringConvertible {
+    package var description: String
 }
 
 enum ContentLoader {

@@ -10,36 +10,10 @@ enum PageParser {
 
     /// Replaces each `href="sourced:link:N"` in `html` with `href="<url(N), escaped>"`.
     static func fillTopicLinks(_ html: String, _ url: (Int) -> String) -> String {
-        let marker = Array("href=\"sourced:link:".utf8)
-        let bytes = Array(html.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var i = 0
-        var copied = 0
-        while i + marker.count < bytes.count {
-            guard bytes[i] == marker[0], bytes[i..<(i + marker.count)].elementsEqual(marker) else {
-                i += 1
-                continue
-            }
-            var j = i + marker.count
-            var index = 0
-            // No page has a billion links; more digits are not a placeholder (and would overflow).
-            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), j - i - marker.count < 9 {
-                index = index * 10 + Int(bytes[j] - UInt8(ascii: "0"))
-                j += 1
-            }
-            guard j > i + marker.count, j < bytes.count, bytes[j] == UInt8(ascii: "\"") else {
-                i += 1
-                continue
-            }
-            out += bytes[copied..<i]
-            out += "href=\"\(url(index).htmlEscaped)\"".utf8
-            i = j + 1
-            copied = i
-        }
-        out += bytes[copied...]
-        return String(decoding: out, as: UTF8.self)
+        topicLinks.replacing(in: html) { index, _ in "href=\"\(url(index).htmlEscaped)\"" }
     }
+
+    private static let topicLinks = MarkerScanner(prefix: "href=\"" + placeholderPrefix, suffixes: ["\""])
 
     static func parse(_ file: SourceFile, settings: SiteSettings) -> PageResult {
         var result = PageResult(
@@ -172,7 +146,7 @@ enum PageParser {
             }
             i += length
         }
-        let column = bytes[lineStart..<min(i, bytes.count)].count { ($0 & 0xC0) != 0x80 } + 1
+        let column = UTF8Column.column(ofByte: min(i, bytes.count) - lineStart, in: bytes[lineStart...])
         return Diagnostic(
             file: file.path, position: .init(line: line, column: column), rule: .invalidEncoding,
             message: "the page is not valid UTF-8", hint: "re-save the file as UTF-8")

@@ -5,35 +5,35 @@ import SourcedMarkdown
 ///
 /// It depends only on the page's bytes and the site settings, never on other pages, so
 /// it can be computed anywhere (a worker process, a cache) and serialised.
-public struct PageResult: Sendable, Equatable {
-    public var file: String {
+package struct PageResult: Sendable, Equatable {
+    package var file: String {
         get { box.fields.file }
         set { update { $0.file = newValue } }
     }
-    public var relativePath: String {
+    package var relativePath: String {
         get { box.fields.relativePath }
         set { update { $0.relativePath = newValue } }
     }
     /// Nil when the front matter is unusable; diagnostics then say why.
-    public var metadata: TopicMetadata? {
+    package var metadata: TopicMetadata? {
         get { box.fields.metadata }
         set { update { $0.metadata = newValue } }
     }
-    public var markdown: RenderedMarkdown? {
+    package var markdown: RenderedMarkdown? {
         get { box.fields.markdown }
         set { update { $0.markdown = newValue } }
     }
     /// One per `markdown.links` entry, in the same order.
-    public var links: [LinkTarget] {
+    package var links: [LinkTarget] {
         get { box.fields.links }
         set { update { $0.links = newValue } }
     }
-    public var diagnostics: [Diagnostic] {
+    package var diagnostics: [Diagnostic] {
         get { box.fields.diagnostics }
         set { update { $0.diagnostics = newValue } }
     }
     /// Hex SHA-256 of the normalised body, for approval fingerprints.
-    public var bodyDigest: String? {
+    package var bodyDigest: String? {
         get { box.fields.bodyDigest }
         set { update { $0.bodyDigest = newValue } }
     }
@@ -49,13 +49,13 @@ public struct PageResult: Sendable, Equatable {
     }
 
     /// The URL slug: the front matter's, else the file name without `.md`.
-    public var slug: String {
+    package var slug: String {
         if let slug = metadata?.slug { return slug }
         let name = relativePath.split(separator: "/").last.map(String.init) ?? relativePath
         return String(name.dropLast(3))
     }
 
-    public static func == (a: PageResult, b: PageResult) -> Bool {
+    package static func == (a: PageResult, b: PageResult) -> Bool {
         a.box === b.box || a.box.fields == b.box.fields
     }
 
@@ -97,7 +97,7 @@ struct Disclaimer: Sendable {
     var links: [LinkTarget]
 }
 
-public enum LinkTarget: Sendable, Equatable {
+package enum LinkTarget: Sendable, Equatable {
     /// Another topic page: its content path and optional heading anchor.
     case topic(path: String, fragment: String?)
     /// A file in the content folder, copied to the output as-is.

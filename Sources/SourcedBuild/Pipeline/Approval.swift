@@ -2,11 +2,11 @@ import Foundation
 import SourcedCore
 
 /// What `approve` did.
-public struct ApprovalOutcome: Sendable {
+package struct ApprovalOutcome: Sendable {
     /// The page's own diagnostics; any error means nothing was written.
-    public var diagnostics: [Diagnostic]
-    public var approved: Bool
-    public var fingerprint: String?
+    package var diagnostics: [Diagnostic]
+    package var approved: Bool
+    package var fingerprint: String?
 }
 
 extension Pipeline {
@@ -14,7 +14,7 @@ extension Pipeline {
     /// with errors, then rewrites only the review lines of its front matter. The site is
     /// parsed as `check` parses it: in `workers` when given (so a hostile page elsewhere gets
     /// `render-limit` instead of stopping the approval), and from `store` where it can.
-    public static func approve(
+    package static func approve(
         page: String, reviewer: String, content: String, today: Day, workers: WorkerPool? = nil,
         store: ResultStore? = nil
     ) async throws -> ApprovalOutcome {
@@ -43,24 +43,16 @@ extension Pipeline {
     }
 
     /// `./Content//a.md` and `Content/a.md` name the same file.
-    public static func normalisedPath(_ path: String) -> String {
+    package static func normalisedPath(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
     }
 
     /// Writes beside the file and renames over it, so a crash never leaves half a page.
     private static func writeReplacing(_ path: String, _ data: Data) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).sourced-\(ProcessInfo.processInfo.processIdentifier)")
-        try data.write(to: temporary)
-        if let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let permissions = attributes[.posixPermissions]
-        {
-            try? FileManager.default.setAttributes([.posixPermissions: permissions], ofItemAtPath: temporary.path)
-        }
-        guard rename(temporary.path, path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw LoadError(description: "cannot replace '\(path)': \(String(cString: strerror(errno)))")
+        do {
+            try AtomicFile.replace(path, bytes: Array(data), keepsPermissions: true)
+        } catch {
+            throw LoadError(description: "cannot replace '\(path)': \(error.reason)")
         }
     }
 }

@@ -2,12 +2,12 @@ import Foundation
 import SourcedCore
 
 /// Renders diagnostics in the formats of SPEC §6. The one place messages are formatted.
-public enum DiagnosticFormat: String, Sendable, CaseIterable {
+package enum DiagnosticFormat: String, Sendable, CaseIterable {
     case text, json, github, sarif
 }
 
-public enum DiagnosticReport {
-    public static func render(_ diagnostics: [Diagnostic], pages: Int, format: DiagnosticFormat) -> String {
+package enum DiagnosticReport {
+    package static func render(_ diagnostics: [Diagnostic], pages: Int, format: DiagnosticFormat) -> String {
         let diagnostics = diagnostics.map(oneLine)
         return switch format {
         case .text: text(diagnostics, pages: pages)
@@ -18,7 +18,7 @@ public enum DiagnosticReport {
     }
 
     /// `file:line:col: severity: message [rule]`, with the hint on an indented line.
-    public static func line(_ diagnostic: Diagnostic) -> String {
+    package static func line(_ diagnostic: Diagnostic) -> String {
         formatted(oneLine(diagnostic))
     }
 
@@ -62,7 +62,7 @@ public enum DiagnosticReport {
         return out
     }
 
-    public static func summary(_ diagnostics: [Diagnostic], pages: Int) -> String {
+    package static func summary(_ diagnostics: [Diagnostic], pages: Int) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
         return
             "\(plural(diagnostics.errorCount, "error")), \(plural(diagnostics.warningCount, "warning")) in \(plural(pages, "page"))"
@@ -72,37 +72,38 @@ public enum DiagnosticReport {
         (diagnostics.map(formatted) + [summary(diagnostics, pages: pages)]).joined(separator: "\n") + "\n"
     }
 
-    struct JSONReport: Encodable {
-        struct Entry: Encodable {
-            var file: String
-            var line: Int
-            var column: Int
-            var severity: String
-            var rule: String
-            var message: String
-            var hint: String?
-        }
-        struct Summary: Encodable {
-            var errors: Int
-            var warnings: Int
-            var pages: Int
-        }
-        var diagnostics: [Entry]
-        var summary: Summary
-    }
-
+    /// `{"diagnostics": [...], "summary": {...}}`, keys sorted, as SPEC §6 gives it.
     static func json(_ diagnostics: [Diagnostic], pages: Int) -> String {
-        let report = JSONReport(
-            diagnostics: diagnostics.map {
-                .init(
-                    file: $0.file, line: $0.position.line, column: $0.position.column, severity: $0.severity.rawValue,
-                    rule: $0.rule.rawValue, message: $0.message, hint: $0.hint)
-            },
-            summary: .init(errors: diagnostics.errorCount, warnings: diagnostics.warningCount, pages: pages))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        var json = JSONWriter(escapesMarkup: false)
+        json.object([
+            (
+                "diagnostics",
+                { json in
+                    json.array(diagnostics) { json, d in
+                        json.object([
+                            ("column", { $0.int(d.position.column) }),
+                            ("file", { $0.string(d.file) }),
+                            ("hint", d.hint.map { hint in { $0.string(hint) } }),
+                            ("line", { $0.int(d.position.line) }),
+                            ("message", { $0.string(d.message) }),
+                            ("rule", { $0.string(d.rule.rawValue) }),
+                            ("severity", { $0.string(d.severity.rawValue) }),
+                        ])
+                    }
+                }
+            ),
+            (
+                "summary",
+                { json in
+                    json.object([
+                        ("errors", { $0.int(diagnostics.errorCount) }),
+                        ("pages", { $0.int(pages) }),
+                        ("warnings", { $0.int(diagnostics.warningCount) }),
+                    ])
+                }
+            ),
+        ])
+        return String(decoding: json.bytes, as: UTF8.self) + "\n"
     }
 
     static func github(_ diagnostics: [Diagnostic]) -> String {
@@ -118,41 +119,81 @@ public enum DiagnosticReport {
         }.map { $0 + "\n" }.joined()
     }
 
+    /// SARIF 2.1.0, keys sorted, for code-scanning tools.
     static func sarif(_ diagnostics: [Diagnostic]) -> String {
-        let rules = Rule.allCases.map { rule -> [String: Any] in
-            ["id": rule.rawValue, "defaultConfiguration": ["level": rule.defaultSeverity.rawValue]]
-        }
         let ruleIndex = Dictionary(uniqueKeysWithValues: Rule.allCases.enumerated().map { ($1, $0) })
-        let results = diagnostics.map { d -> [String: Any] in
-            [
-                "ruleId": d.rule.rawValue,
-                "ruleIndex": ruleIndex[d.rule]!,
-                "level": d.severity.rawValue,
-                "message": ["text": d.message + (d.hint.map { " (\($0))" } ?? "")],
-                "locations": [
-                    [
-                        "physicalLocation": [
-                            "artifactLocation": ["uri": d.file],
-                            "region": ["startLine": d.position.line, "startColumn": d.position.column],
-                        ]
-                    ]
-                ],
-            ]
+        var json = JSONWriter(escapesMarkup: false)
+        func result(_ json: inout JSONWriter, _ d: Diagnostic) {
+            json.object([
+                ("level", { $0.string(d.severity.rawValue) }),
+                (
+                    "locations",
+                    { json in
+                        json.array([d]) { json, d in
+                            json.object([
+                                (
+                                    "physicalLocation",
+                                    { json in
+                                        json.object([
+                                            ("artifactLocation", { $0.object([("uri", { $0.string(d.file) })]) }),
+                                            (
+                                                "region",
+                                                {
+                                                    $0.object([
+                                                        ("startColumn", { $0.int(d.position.column) }),
+                                                        ("startLine", { $0.int(d.position.line) }),
+                                                    ])
+                                                }
+                                            ),
+                                        ])
+                                    }
+                                )
+                            ])
+                        }
+                    }
+                ),
+                ("message", { $0.object([("text", { $0.string(d.message + (d.hint.map { " (\($0))" } ?? "")) })]) }),
+                ("ruleId", { $0.string(d.rule.rawValue) }),
+                ("ruleIndex", { $0.int(ruleIndex[d.rule]!) }),
+            ])
         }
-        let log: [String: Any] = [
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [
-                [
-                    "tool": ["driver": ["name": "sourced", "rules": rules]],
-                    "columnKind": "unicodeCodePoints",
-                    "results": results,
-                ]
-            ],
-        ]
-        let data =
-            (try? JSONSerialization.data(withJSONObject: log, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data()
-        return String(decoding: data, as: UTF8.self) + "\n"
+        func rule(_ json: inout JSONWriter, _ rule: Rule) {
+            json.object([
+                ("defaultConfiguration", { $0.object([("level", { $0.string(rule.defaultSeverity.rawValue) })]) }),
+                ("id", { $0.string(rule.rawValue) }),
+            ])
+        }
+        json.object([
+            ("$schema", { $0.string("https://json.schemastore.org/sarif-2.1.0.json") }),
+            (
+                "runs",
+                { json in
+                    json.array([0]) { json, _ in
+                        json.object([
+                            ("columnKind", { $0.string("unicodeCodePoints") }),
+                            ("results", { $0.array(diagnostics, result) }),
+                            (
+                                "tool",
+                                {
+                                    $0.object([
+                                        (
+                                            "driver",
+                                            {
+                                                $0.object([
+                                                    ("name", { $0.string("sourced") }),
+                                                    ("rules", { $0.array(Rule.allCases, rule) }),
+                                                ])
+                                            }
+                                        )
+                                    ])
+                                }
+                            ),
+                        ])
+                    }
+                }
+            ),
+            ("version", { $0.string("2.1.0") }),
+        ])
+        return String(decoding: json.bytes, as: UTF8.self) + "\n"
     }
 }

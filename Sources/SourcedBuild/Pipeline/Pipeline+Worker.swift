@@ -1,7 +1,7 @@
 extension Pipeline {
     /// `sourced worker`: limits its own address space, then parses pages sent on standard
     /// input until it closes (see `WorkerProtocol`).
-    public static func runWorker(memoryLimitMB: Int) {
+    package static func runWorker(memoryLimitMB: Int) {
         WorkerProtocol.run(memoryLimitMB: memoryLimitMB)
     }
 }

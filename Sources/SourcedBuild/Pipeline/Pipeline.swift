@@ -2,46 +2,46 @@ import Foundation
 import SourcedCore
 
 /// What a check found.
-public struct CheckOutcome: Sendable {
+package struct CheckOutcome: Sendable {
     /// Sorted by file, line, column.
-    public var diagnostics: [Diagnostic]
-    public var pageCount: Int
+    package var diagnostics: [Diagnostic]
+    package var pageCount: Int
     /// Why the page cache could not be saved, if it could not.
-    public var cacheProblem: String? = nil
+    package var cacheProblem: String? = nil
     /// What the run made (the site, its pages' results). A process that exits once the command
     /// is done can hold it until the exit drops it at once, instead of freeing it object by
     /// object as the outcome goes (about 0.1 s of a 10,000-page check).
-    public var made = Made()
+    package var made = Made()
 }
 
 /// Values a run made, held only to be dropped.
-public struct Made: Sendable {
+package struct Made: Sendable {
     var values: [any Sendable] = []
 }
 
 /// What a build did.
-public struct BuildOutcome: Sendable {
-    public var check: CheckOutcome
+package struct BuildOutcome: Sendable {
+    package var check: CheckOutcome
     /// False when the content had errors: the output folder was left as it was.
-    public var wrote: Bool
-    public var publishedCount: Int
+    package var wrote: Bool
+    package var publishedCount: Int
     /// Entries in the reference index.
-    public var sourceCount: Int
-    public var fileCount: Int
+    package var sourceCount: Int
+    package var fileCount: Int
     /// Topic pages kept as an earlier build wrote them, their inputs unchanged.
-    public var keptCount: Int = 0
+    package var keptCount: Int = 0
     /// Files kept so: the topic pages and the site-wide files worth keeping.
-    public var keptFileCount: Int = 0
+    package var keptFileCount: Int = 0
     /// What the user should know about the output that is not a fault of a page.
-    public var outputWarnings: [String] = []
+    package var outputWarnings: [String] = []
 }
 
 /// The build, stage by stage: load → parse → resolve citations → assemble → check → render → write.
-public enum Pipeline {
+package enum Pipeline {
     /// With a `store`, pages unchanged since the run that last saved it are not parsed again,
     /// and the store is saved (if it writes) as soon as every page has its result. A build with
     /// a store also keeps the files whose inputs are unchanged (`OutputManifest`).
-    public static func check(
+    package static func check(
         content: String, today: Day, workers: WorkerPool? = nil, store: ResultStore? = nil
     ) async throws -> CheckOutcome {
         var cache = PageCache()
@@ -51,7 +51,7 @@ public enum Pipeline {
         return outcome
     }
 
-    public static func build(
+    package static func build(
         content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil,
         store: ResultStore? = nil
     ) async throws -> BuildOutcome {

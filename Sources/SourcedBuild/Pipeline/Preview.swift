@@ -3,8 +3,8 @@ import SourcedCore
 
 /// A whole site built in memory, for the preview server. Its files are rendered when asked
 /// for, so a rebuild costs the checks, not the rendering of pages nobody is looking at.
-public struct SiteSnapshot: Sendable {
-    public enum File: Sendable {
+package struct SiteSnapshot: Sendable {
+    package enum File: Sendable {
         case bytes([UInt8])
         /// A file copied as-is (an asset or attachment), read when served.
         case copy(String)
@@ -16,17 +16,17 @@ public struct SiteSnapshot: Sendable {
     }
 
     private let storage: Storage
-    public var diagnostics: [Diagnostic]
-    public var pageCount: Int
+    package var diagnostics: [Diagnostic]
+    package var pageCount: Int
     /// The path every site URL starts with (from `base_url`).
-    public var rootPath: String
+    package var rootPath: String
     /// A failure that is not the content's (a template that does not compile, say).
-    public var failure: String?
+    package var failure: String?
 
-    public var hasErrors: Bool { failure != nil || diagnostics.errorCount > 0 }
+    package var hasErrors: Bool { failure != nil || diagnostics.errorCount > 0 }
 
     /// A snapshot of ready-made files (for tests and tools).
-    public init(
+    package init(
         files: [String: File], diagnostics: [Diagnostic], pageCount: Int, rootPath: String, failure: String? = nil
     ) {
         storage = .files(files)
@@ -43,7 +43,7 @@ public struct SiteSnapshot: Sendable {
         rootPath = outputs.site.settings.rootPath
     }
 
-    public func contains(_ path: String) -> Bool {
+    package func contains(_ path: String) -> Bool {
         switch storage {
         case .files(let files): files[path] != nil
         case .outputs(_, let paths): paths.contains(path)
@@ -51,7 +51,7 @@ public struct SiteSnapshot: Sendable {
     }
 
     /// The file at `path`, rendered now if need be.
-    public func file(_ path: String) -> File? {
+    package func file(_ path: String) -> File? {
         switch storage {
         case .files(let files):
             return files[path]
@@ -77,7 +77,7 @@ extension Pipeline {
     /// `changed`, when known, names the paths that changed since the last build with this
     /// cache (from a file watcher); only those are looked at again. A `store` serves the pages
     /// `cache` does not hold (the first build's); it is read, never saved here.
-    public static func preview(
+    package static func preview(
         content: String, templates: String, today: Day, cache: inout PreviewCache, changed: Set<String>? = nil,
         workers: WorkerPool? = nil, store: ResultStore? = nil
     ) async -> SiteSnapshot {
@@ -94,19 +94,19 @@ extension Pipeline {
         }
     }
 
-    public static func preview(content: String, templates: String, today: Day) async -> SiteSnapshot {
+    package static func preview(content: String, templates: String, today: Day) async -> SiteSnapshot {
         var cache = PreviewCache()
         return await preview(content: content, templates: templates, today: today, cache: &cache)
     }
 }
 
 /// What the preview keeps from one rebuild to the next: the pages' results and the compiled theme.
-public struct PreviewCache: Sendable {
+package struct PreviewCache: Sendable {
     var pages = PageCache()
     /// The theme as last compiled, with its skeletons.
     var templates: (directory: String, set: TemplateSet)?
 
-    public init() {}
+    package init() {}
 
     /// The theme in `directory`, compiled again only when a template's text or the assets
     /// folder changed (compiling it was 4-9 ms of a 10,000-page preview rebuild).

@@ -43,21 +43,33 @@ struct PageViews {
                 ? nil
                 : "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'.",
             tags: m.tags.map { .init(name: $0, url: root + "#tag-" + HeadingAnchors.slug($0)) },
-            hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, body: fillBody(page),
-            references: ReferenceMarkup.list(page, index: site.referenceIndex, root: root),
+            hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, body: Markup(value: body(page), html: BodyView.html),
+            references: Markup(value: references(page), html: ReferenceMarkup.list),
             hasReferences: !page.citations.sources.isEmpty,
             toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
             root: root)
     }
 
-    /// The body HTML with citation markers and topic-link placeholders filled in.
-    func fillBody(_ page: SitePage) -> String {
-        let groups = page.markdown.citationGroups
-        let html = CitationPlaceholder.fill(page.markdown.html) { index in
-            index < groups.count ? CitationMarkup.html(for: groups[index], index: index, citations: page.citations) : ""
+    /// The body with what fills its placeholders.
+    func body(_ page: SitePage) -> BodyView {
+        let citations = page.markdown.citationGroups.map { group in
+            let (items, unknown) = CitationMarkup.numbered(group, citations: page.citations)
+            return CitationView(items: items.map { .init(number: $0.number, key: $0.key, locator: $0.locator) }, unknown: unknown)
         }
-        guard page.result.links.contains(where: { if case .topic = $0 { true } else { false } }) else { return html }
-        return PageParser.fillTopicLinks(html) { topicLinkURL(page, $0) ?? "#" }
+        let hasTopicLinks = page.result.links.contains { if case .topic = $0 { true } else { false } }
+        return BodyView(
+            html: page.markdown.html, citations: citations,
+            links: hasTopicLinks ? page.result.links.indices.map { topicLinkURL(page, $0) ?? "#" } : [])
+    }
+
+    /// The page's cited sources, in number order.
+    func references(_ page: SitePage) -> [CitedReferenceView] {
+        page.citations.sources.map { cited in
+            CitedReferenceView(
+                key: cited.key, reference: cited.reference,
+                indexURL: ReferenceMarkup.indexURL(of: cited.key, on: page, index: site.referenceIndex, root: root),
+                groups: cited.groups)
+        }
     }
 
     /// Where the page's link number `index` leads, if it links to a topic that exists.

@@ -4,15 +4,14 @@ import SourcedCore
 /// entries of the site-wide reference index. Every value is escaped here.
 enum ReferenceMarkup {
     /// `<ol class="references">` with one `<li id="ref-KEY">` per cited source, in citation order.
-    static func list(_ page: SitePage, index: ReferenceIndex, root: String) -> String {
+    @Sendable static func list(_ sources: [CitedReferenceView]) -> String {
         var html = "<ol class=\"references\">\n"
-        for cited in page.citations.sources {
+        for cited in sources {
             let r = cited.reference
             let key = cited.key.htmlEscaped
             html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"
             html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
-            let indexURL = indexURL(of: cited.key, on: page, index: index, root: root)
-            html += "    <span class=\"reference-links\">\(links(r, indexURL: indexURL))</span>\n"
+            html += "    <span class=\"reference-links\">\(links(r, indexURL: cited.indexURL))</span>\n"
             let backlinks = cited.groups.enumerated().map { n, group in
                 let label = cited.groups.count == 1 ? "↩" : "↩\(n + 1)"
                 return "<a href=\"#\(CitationMarkup.groupAnchor(group))\" aria-label=\"Back to citation\">\(label)</a>"

@@ -34,56 +34,29 @@ struct TemplateSkeleton: Sendable {
     /// marker, so that shape falls back to the ordinary render.
     static func marker(_ index: Int) -> String { "\u{E000}h\(index)&H\u{E001}" }
 
+    /// The holes' markers, as Mustache leaves them: escaped (`&amp;`) or raw (`&`).
+    private static let scanner = MarkerScanner(prefix: "\u{E000}h", suffixes: ["&amp;H\u{E001}", "&H\u{E001}"])
+
     /// Reads the holes out of a render made with markers for `holes` strings; nil when the
     /// marker characters appear anywhere but in whole markers.
     init?(markedRender text: String, holes: Int) {
-        var pieces: [Piece] = []
-        var literal: [UInt8] = []
         let bytes = Array(text.utf8)
-        let start: [UInt8] = Array("\u{E000}".utf8)
-        let end: [UInt8] = Array("\u{E001}".utf8)
-        let open = start + Array("h".utf8)
-        let close = Array("H".utf8) + end
-        var i = 0
-        while i < bytes.count {
-            guard bytes[i...].starts(with: start) else {
-                // Straight to the next byte that could begin a marker.
-                let stop = bytes[(i + 1)...].firstIndex(of: start[0]) ?? bytes.count
-                literal += bytes[i..<stop]
-                i = stop
-                continue
+        let matches = Self.scanner.matches(in: bytes)
+        // U+E000 or U+E001 outside a whole marker is a marker a transform cut or changed.
+        guard matches.allSatisfy({ $0.number < holes }),
+            bytes.ranges(of: Array("\u{E000}".utf8)).count == matches.count,
+            bytes.ranges(of: Array("\u{E001}".utf8)).count == matches.count
+        else { return nil }
+        var pieces: [Piece] = []
+        var copied = 0
+        for match in matches {
+            if match.range.lowerBound > copied {
+                pieces.append(.text(String(decoding: bytes[copied..<match.range.lowerBound], as: UTF8.self)))
             }
-            guard bytes[i...].starts(with: open) else { return nil }
-            var j = i + open.count
-            var index = 0
-            let digitsStart = j
-            while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), j - digitsStart < 9 {
-                index = index * 10 + Int(bytes[j] - UInt8(ascii: "0"))
-                j += 1
-            }
-            guard j > digitsStart, index < holes else { return nil }
-            let escaped: Bool
-            if bytes[j...].starts(with: "&amp;".utf8) {
-                escaped = true
-                j += 5
-            } else if bytes[j...].starts(with: "&".utf8) {
-                escaped = false
-                j += 1
-            } else {
-                return nil
-            }
-            guard bytes[j...].starts(with: close) else { return nil }
-            if !literal.isEmpty {
-                pieces.append(.text(String(decoding: literal, as: UTF8.self)))
-                literal.removeAll(keepingCapacity: true)
-            }
-            pieces.append(.value(index, escaped: escaped))
-            i = j + close.count
+            pieces.append(.value(match.number, escaped: match.suffix == 0))
+            copied = match.range.upperBound
         }
-        // U+E001 outside a marker is the end of a marker that was cut.
-        let holesFound = pieces.count { if case .value = $0 { true } else { false } }
-        guard bytes.ranges(of: end).count == holesFound else { return nil }
-        if !literal.isEmpty { pieces.append(.text(String(decoding: literal, as: UTF8.self))) }
+        if copied < bytes.count { pieces.append(.text(String(decoding: bytes[copied...], as: UTF8.self))) }
         self.pieces = pieces
     }
 }

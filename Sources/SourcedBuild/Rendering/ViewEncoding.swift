@@ -128,8 +128,16 @@ final class KeyHasher: ViewSink {
     }
     func string(_ value: String) {
         tag(5)
-        wire.write(value)
-        if wire.bytes.count >= 1 << 16 { flush() }
+        guard value.utf8.count >= 1 << 12 else {
+            wire.write(value)
+            if wire.bytes.count >= 1 << 16 { flush() }
+            return
+        }
+        // A page body: hashed where it lies, not copied first.
+        wire.write(value.utf8.count)
+        flush()
+        var value = value
+        value.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
     }
     func int(_ value: Int) {
         tag(6)
@@ -157,23 +165,26 @@ struct ViewEncoder {
     let purpose: ViewPurpose
 
     func encode(_ value: some Encodable) throws {
-        try EncoderState(sink: sink, userInfo: [ViewPurpose.userInfoKey: purpose]).encodeValue(value)
+        try EncoderState(sink: sink, purpose: purpose).encodeValue(value)
     }
 }
 
 /// Thrown for a value a view cannot hold (a floating-point number, a nested container).
 struct ViewEncodingFailure: Error {}
 
+/// One encoder for a whole view: values are encoded strictly one inside another, so each
+/// nested value reuses it (a new encoder per value was most of the cost of a key).
 private final class EncoderState: Encoder {
     let sink: ViewSink
-    let userInfo: [CodingUserInfoKey: Any]
+    let purpose: ViewPurpose
+    var userInfo: [CodingUserInfoKey: Any] { [ViewPurpose.userInfoKey: purpose] }
     var codingPath: [any CodingKey] { [] }
-    /// Whether this value opened a map or a list, which `encodeValue` then ends.
-    private(set) var opened = false
+    /// Whether the value being encoded opened a map or a list, which `encodeValue` then ends.
+    private var opened = false
 
-    init(sink: ViewSink, userInfo: [CodingUserInfoKey: Any]) {
+    init(sink: ViewSink, purpose: ViewPurpose) {
         self.sink = sink
-        self.userInfo = userInfo
+        self.purpose = purpose
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -197,15 +208,21 @@ private final class EncoderState: Encoder {
     /// A string, boolean or integer straight to the sink; anything else through its own
     /// `encode(to:)`, which opens a map or a list that this then ends.
     func encodeValue<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let string as String: sink.string(string)
-        case let bool as Bool: sink.bool(bool)
-        case let int as Int: sink.int(int)
-        case is Double, is Float: throw ViewEncodingFailure()
-        default:
-            let child = EncoderState(sink: sink, userInfo: userInfo)
-            try value.encode(to: child)
-            if child.opened { sink.end() }
+        // Types compared, not cast: a failed dynamic cast costs more than the whole event.
+        if T.self == String.self {
+            sink.string(unsafeBitCast(value, to: String.self))
+        } else if T.self == Int.self {
+            sink.int(unsafeBitCast(value, to: Int.self))
+        } else if T.self == Bool.self {
+            sink.bool(unsafeBitCast(value, to: Bool.self))
+        } else if T.self == Double.self || T.self == Float.self {
+            throw ViewEncodingFailure()
+        } else {
+            let outer = opened
+            opened = false
+            defer { opened = outer }
+            try value.encode(to: self)
+            if opened { sink.end() }
         }
     }
 

@@ -1,4 +1,5 @@
 import SourcedCore
+import SourcedMarkdown
 
 // The values each template places (SPEC §7's markup comes from these and the default theme).
 // A property is a template variable: adding one here places it and keys it (see `TemplateView`).
@@ -30,8 +31,9 @@ struct TopicView: TemplateView {
     var hasTags: Bool
     var disclaimer: String?
     /// The body HTML, citation markers and topic links filled in.
-    var body: String
-    var references: String
+    var body: Markup<BodyView>
+    /// `<ol class="references">`.
+    var references: Markup<[CitedReferenceView]>
     var hasReferences: Bool
     /// The page's `##` headings, for themes that place a table of contents.
     var toc: [TocEntry]
@@ -46,6 +48,49 @@ struct TopicView: TemplateView {
         var text: String
         var anchor: String
     }
+}
+
+/// A page's body: cmark-gfm's HTML with its placeholders, and what fills them.
+struct BodyView: Encodable, Sendable {
+    var html: String
+    /// Each citation group's sources, by group number.
+    var citations: [CitationView]
+    /// Where each of the page's links leads (`#` for a topic that is not there); empty when
+    /// the page has no topic link, and so no link placeholder.
+    var links: [String]
+
+    @Sendable static func html(_ body: BodyView) -> String {
+        let html = CitationPlaceholder.fill(body.html) { index in
+            guard index < body.citations.count else { return "" }
+            let group = body.citations[index]
+            return CitationMarkup.html(
+                group.items.map { ($0.number, $0.key, $0.locator) }, unknown: group.unknown, index: index)
+        }
+        guard !body.links.isEmpty else { return html }
+        return PageParser.fillTopicLinks(html) { $0 < body.links.count ? body.links[$0] : "#" }
+    }
+}
+
+/// One citation group: its sources by number, and whether it names a key the page lacks.
+struct CitationView: Encodable, Sendable {
+    var items: [Item]
+    var unknown: Bool
+
+    struct Item: Encodable, Sendable {
+        var number: Int
+        var key: String
+        var locator: String?
+    }
+}
+
+/// A source in a page's reference list.
+struct CitedReferenceView: Encodable, Sendable {
+    var key: String
+    var reference: Reference
+    /// Where the reference index lists it.
+    var indexURL: String?
+    /// The citation groups that cite it, for the back-links.
+    var groups: [Int]
 }
 
 /// `badge.mustache` and a topic page's review details: status, the Submitted → Under review →
@@ -170,6 +215,23 @@ struct ReferenceExportView: TemplateView {
     struct Entry: Encodable, Sendable {
         var id: String
         var reference: Reference
+    }
+}
+
+/// A value the engine turns into HTML itself (a page's body, its reference list): in a key,
+/// the value; in a context, its HTML. `html` is code, a function of the value alone (a static
+/// function capturing nothing), so the value decides the HTML.
+struct Markup<Value: Encodable & Sendable>: Encodable, Sendable {
+    var value: Value
+    var html: @Sendable (Value) -> String
+
+    func encode(to encoder: any Encoder) throws {
+        if encoder.userInfo[ViewPurpose.userInfoKey] as? ViewPurpose == .key {
+            try value.encode(to: encoder)
+        } else {
+            var single = encoder.singleValueContainer()
+            try single.encode(html(value))
+        }
     }
 }
 

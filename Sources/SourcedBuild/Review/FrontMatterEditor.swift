@@ -91,7 +91,7 @@ struct FrontMatterEditor {
     /// of a collection's end event, not its start, so look at the source.
     private func isFlow(_ node: Node) -> Bool {
         let line = lines[fileLine(node)]
-        let offset = byteOffset(inLine: line, column: node.mark?.column ?? 1)
+        let offset = UTF8Column.byteOffset(ofColumn: node.mark?.column ?? 1, in: line)
         return offset < line.count && (line[offset] == UInt8(ascii: "{") || line[offset] == UInt8(ascii: "["))
     }
 
@@ -128,7 +128,7 @@ struct FrontMatterEditor {
     private mutating func replaceScalar(at node: Node, with text: String) throws {
         let index = fileLine(node)
         let line = lines[index]
-        let start = line.index(line.startIndex, offsetBy: byteOffset(inLine: line, column: node.mark?.column ?? 1))
+        let start = line.index(line.startIndex, offsetBy: UTF8Column.byteOffset(ofColumn: node.mark?.column ?? 1, in: line))
         var end = line.endIndex
         while end > start, line[end - 1] == 10 || line[end - 1] == 13 { end -= 1 }
         let ending = Array(line[end...])
@@ -161,16 +161,6 @@ struct FrontMatterEditor {
             throw Failure(description: "'reviewers' must be on one line or a block list to be rewritten")
         }
         lines[index] = Array(line[..<start]) + Array(text.utf8) + comment + ending
-    }
-
-    /// Byte offset of a 1-based code-point column.
-    private func byteOffset(inLine line: [UInt8], column: Int) -> Int {
-        var seen = 0
-        for (i, b) in line.enumerated() where (b & 0xC0) != 0x80 {
-            if seen == column - 1 { return i }
-            seen += 1
-        }
-        return line.count
     }
 
     /// A YAML scalar for `text`: plain when that is unambiguous, else double-quoted.

@@ -9,14 +9,14 @@ import Synchronization
 /// Worker processes that do the per-page work, so one hostile page can neither corrupt
 /// another (cmark-gfm's parser is not thread-safe) nor take the whole run down: a worker that
 /// dies or overruns its time on a page is replaced, and that page gets `render-limit`.
-public final class WorkerPool: Sendable {
-    public struct Options: Sendable {
+package final class WorkerPool: Sendable {
+    package struct Options: Sendable {
         /// The `sourced` executable, started as `sourced worker`.
-        public var executable: String
+        package var executable: String
         /// At most this many workers run; never more than there are pages to parse.
-        public var count: Int
-        public var memoryLimitMB: Int
-        public var timeout: Duration
+        package var count: Int
+        package var memoryLimitMB: Int
+        package var timeout: Duration
 
         /// `timeout` in seconds, for timers and messages.
         var timeoutSeconds: Double {
@@ -25,9 +25,9 @@ public final class WorkerPool: Sendable {
 
         /// The most workers a pool starts, whatever it is asked for: four per core (parsing is
         /// CPU-bound; more only add memory and start-up time).
-        public static var maximumCount: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
+        package static var maximumCount: Int { max(8, 4 * ProcessInfo.processInfo.activeProcessorCount) }
 
-        public init(executable: String, count: Int, memoryLimitMB: Int = 2048, timeout: Duration = .seconds(10)) {
+        package init(executable: String, count: Int, memoryLimitMB: Int = 2048, timeout: Duration = .seconds(10)) {
             self.executable = executable
             self.count = min(max(1, count), Self.maximumCount)
             self.memoryLimitMB = memoryLimitMB
@@ -36,8 +36,8 @@ public final class WorkerPool: Sendable {
     }
 
     /// The run cannot go on: workers die as they start, before any page is sent.
-    public struct StartFailure: Error, CustomStringConvertible {
-        public var description: String
+    package struct StartFailure: Error, CustomStringConvertible {
+        package var description: String
     }
 
     /// How many workers in a row may die as they start before the run ends.
@@ -52,7 +52,7 @@ public final class WorkerPool: Sendable {
     var workerCount: Int { live.withLock { $0 } }
 
     /// Starts no process yet: the first `parse` starts as many as it has pages for.
-    public init(_ options: Options) throws {
+    package init(_ options: Options) throws {
         // A worker that dies mid-write must not take the parent with it.
         signal(SIGPIPE, SIG_IGN)
         self.options = options

@@ -1,0 +1,55 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The one way Sourced replaces a file whole (the cache files, the kept-outputs manifest, a
+/// page `approve` rewrites): written to a dotfile beside it, then renamed over it, so neither a
+/// reader nor a crash ever sees half of it.
+///
+/// The temporary file is `.NAME.PID.sourced-tmp`: a dotfile, which the content loader skips;
+/// named by process, so two runs at once each write their own; created with `O_EXCL` after
+/// removing one a killed run of the same number left, and never through a symlink.
+enum AtomicFile {
+    /// A write or rename that failed, with the `errno` it failed with.
+    struct Failure: Error {
+        var path: String
+        var errno: Int32
+        var reason: String { String(cString: strerror(errno)) }
+    }
+
+    /// Replaces `path` with what `fill` writes to the descriptor it is given (false, errno
+    /// set, when it could not). `permissions` are the new file's; `keepsPermissions` uses the
+    /// old file's instead, when there is one.
+    static func replace(
+        _ path: String, permissions: mode_t = 0o644, keepsPermissions: Bool = false, _ fill: (Int32) -> Bool
+    ) throws(Failure) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(folder).\(name).\(getpid()).sourced-tmp"
+        var mode = permissions
+        var existing = stat()
+        if keepsPermissions, stat(path, &existing) == 0 { mode = existing.st_mode & 0o7777 }
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(path: temporary, errno: errno) }
+        let filled = fill(descriptor)
+        let problem = filled ? nil : errno
+        // The mode asked for, whatever the umask took from it.
+        if keepsPermissions { fchmod(descriptor, mode) }
+        guard close(descriptor) == 0, problem == nil, rename(temporary, path) == 0 else {
+            let failure = Failure(path: path, errno: problem ?? errno)
+            unlink(temporary)
+            throw failure
+        }
+    }
+
+    /// The same, with `bytes` as the file's content.
+    static func replace(_ path: String, bytes: [UInt8], keepsPermissions: Bool = false) throws(Failure) {
+        try replace(path, keepsPermissions: keepsPermissions) { descriptor in
+            bytes.withUnsafeBytes { DescriptorIO.writeAll(descriptor, $0) }
+        }
+    }
+}
