@@ -122,10 +122,14 @@ import Testing
                 for child in mirror.children { Self.mirror(child.value, into: sink) }
                 sink.end()
             } else if String(describing: type(of: value)).hasPrefix("Pieces<") {
-                // The items, which the HTML is made from by code.
-                Self.mirror(mirror.children.first { $0.label == "items" }!.value, into: sink)
-            } else if String(describing: type(of: value)).hasPrefix("Markup<") {
-                Self.mirror(mirror.children.first { $0.label == "value" }!.value, into: sink)
+                // The items, which the HTML is made from by code, each by its wire form.
+                sink.beginList()
+                for item in mirror.children.first(where: { $0.label == "items" })!.value as! [Any] {
+                    wire(item, into: sink)
+                }
+                sink.end()
+            } else if ["Markup<", "Wired<"].contains(where: { String(describing: type(of: value)).hasPrefix($0) }) {
+                wire(mirror.children.first { $0.label == "value" }!.value, into: sink)
             } else {
                 sink.beginMap()
                 for child in mirror.children {
@@ -140,6 +144,24 @@ import Testing
         }
     }
 
+    /// Engine data, by its wire form, which must read back as the value it came from.
+    static func wire(_ value: Any, into sink: RecordingSink) {
+        guard let wired = value as? any WireCodable & Equatable else {
+            Issue.record("\(type(of: value)) has no wire form")
+            return
+        }
+        let readsBack = roundTrips(wired)
+        #expect(readsBack, "\(type(of: wired)) does not read back from its wire form")
+        sink.wire(wired)
+    }
+
+    static func roundTrips<T: WireCodable & Equatable>(_ value: T) -> Bool {
+        var writer = WireWriter()
+        value.write(to: &writer)
+        var reader = WireReader(writer.bytes)
+        return (try? T(from: &reader)) == value && reader.isAtEnd
+    }
+
     static func key(_ path: String, _ events: [RecordingSink.Event]) -> String {
         let hasher = KeyHasher()
         hasher.head("common", path)
@@ -152,6 +174,7 @@ import Testing
             case .string(let value): hasher.string(value)
             case .int(let value): hasher.int(value)
             case .bool(let value): hasher.bool(value)
+            case .wire(let bytes): hasher.wire(RawWire(bytes: bytes))
             }
         }
         return hasher.finish()
@@ -165,10 +188,11 @@ final class RecordingSink: ViewSink {
         case string(String)
         case int(Int)
         case bool(Bool)
+        case wire([UInt8])
 
         var isLeaf: Bool {
             switch self {
-            case .string, .int, .bool: true
+            case .string, .int, .bool, .wire: true
             default: false
             }
         }
@@ -179,6 +203,7 @@ final class RecordingSink: ViewSink {
             case .string(let value): [.string(value + "x"), .string(""), .int(0)]
             case .int(let value): [.int(value + 1), .string("\(value)")]
             case .bool(let value): [.bool(!value), .int(value ? 1 : 0)]
+            case .wire(let bytes): [.wire(bytes + [0]), .wire(bytes.dropLast() + [bytes.last.map { $0 ^ 1 } ?? 1])]
             case .key(let name): [.key(name + "x")]
             case .beginMap: [.beginList]
             case .beginList: [.beginMap]
@@ -195,6 +220,7 @@ final class RecordingSink: ViewSink {
             case .string(let value): "string \(value.prefix(40))"
             case .int(let value): "int \(value)"
             case .bool(let value): "bool \(value)"
+            case .wire(let bytes): "wire \(bytes.count) bytes"
             }
         }
     }
@@ -208,4 +234,17 @@ final class RecordingSink: ViewSink {
     func string(_ value: String) { events.append(.string(value)) }
     func int(_ value: Int) { events.append(.int(value)) }
     func bool(_ value: Bool) { events.append(.bool(value)) }
+    func wire(_ value: any WireCodable) {
+        var writer = WireWriter()
+        value.write(to: &writer)
+        events.append(.wire(writer.bytes))
+    }
+}
+
+/// Bytes replayed as a wire form.
+struct RawWire: WireCodable {
+    var bytes: [UInt8]
+    init(bytes: [UInt8]) { self.bytes = bytes }
+    func write(to wire: inout WireWriter) { wire.write(raw: bytes) }
+    init(from wire: inout WireReader) throws(WireError) { throw WireError() }
 }

@@ -104,11 +104,13 @@ package enum Pipeline {
         var warnings: [String] = []
         if !settings.baseURL.contains("://") {
             warnings.append(
-                "site.yaml sets no absolute base_url (such as https://kb.example.org/), so sitemap.xml and feed.xml hold relative URLs, which their readers cannot follow")
+                "site.yaml sets no absolute base_url (such as https://kb.example.org/), so sitemap.xml and feed.xml hold relative URLs, which their readers cannot follow"
+            )
         }
         if !swappedAtomically {
             warnings.append(
-                "the file system of '\(output)' cannot swap two folders in one step (renameat2 RENAME_EXCHANGE), so the site was swapped in with two renames: for a moment there was no '\(output)'")
+                "the file system of '\(output)' cannot swap two folders in one step (renameat2 RENAME_EXCHANGE), so the site was swapped in with two renames: for a moment there was no '\(output)'"
+            )
         }
         return warnings
     }
@@ -131,7 +133,8 @@ package enum Pipeline {
         }
         let tree = try updated ?? cache.load(directory: content)
         cache.tree = (content, tree)
-        let (settings, settingsDiagnostics, settingsPositions) = SiteSettingsDecoder.decodeWithPositions(tree.siteSettings)
+        let (settings, settingsDiagnostics, settingsPositions) = SiteSettingsDecoder.decodeWithPositions(
+            tree.siteSettings)
         // The pages do not need the bibliography: it is decoded (41,000 lines in the 10,000-page
         // benchmark, 0.2 s) while they are parsed.
         let decoding = Task { [known = cache.bibliography(tree.bibliography), file = tree.bibliography] in

@@ -72,7 +72,7 @@ struct Feeds {
     /// Every source in the reference index as CSL-JSON.
     static func cslJSON(_ export: ReferenceExportView) -> [UInt8] {
         var json = JSONWriter()
-        json.array(export.entries) { json, entry in
+        json.array(export.entries.value.all) { json, entry in
             let r = entry.reference
             let year = r.year.flatMap { Int($0) }
             json.object([

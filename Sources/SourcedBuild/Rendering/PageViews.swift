@@ -44,7 +44,7 @@ struct PageViews {
                 : "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'.",
             tags: m.tags.map { .init(name: $0, url: root + "#tag-" + HeadingAnchors.slug($0)) },
             hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, body: Markup(value: body(page), html: BodyView.html),
-            references: Markup(value: references(page), html: ReferenceMarkup.list),
+            references: Markup(value: ReferenceListView(sources: references(page)), html: ReferenceMarkup.list),
             hasReferences: !page.citations.sources.isEmpty,
             toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
             root: root)
@@ -54,7 +54,8 @@ struct PageViews {
     func body(_ page: SitePage) -> BodyView {
         let citations = page.markdown.citationGroups.map { group in
             let (items, unknown) = CitationMarkup.numbered(group, citations: page.citations)
-            return CitationView(items: items.map { .init(number: $0.number, key: $0.key, locator: $0.locator) }, unknown: unknown)
+            return CitationView(
+                items: items.map { .init(number: $0.number, key: $0.key, locator: $0.locator) }, unknown: unknown)
         }
         let hasTopicLinks = page.result.links.contains { if case .topic = $0 { true } else { false } }
         return BodyView(
@@ -143,7 +144,9 @@ struct PageViews {
         let entries = site.referenceIndex.entries.map { entry in
             IndexEntryView(
                 anchor: entry.anchor, aliasAnchors: entry.aliasAnchors, reference: entry.reference,
-                citedBy: entry.citedBy.compactMap { pages[$0] }.map { .init(title: $0.metadata.title, url: url(of: $0)) })
+                citedBy: entry.citedBy.compactMap { pages[$0] }.map {
+                    .init(title: $0.metadata.title, url: url(of: $0))
+                })
         }
         return ReferencesView(
             count: entries.count, root: root, entries: Pieces(items: entries, html: ReferenceMarkup.indexEntry))
@@ -152,9 +155,11 @@ struct PageViews {
     /// What `references.json` holds: each reference index entry's id and source.
     func referenceExport() -> ReferenceExportView {
         ReferenceExportView(
-            entries: site.referenceIndex.entries.map {
-                .init(id: String($0.anchor.dropFirst("source-".count)), reference: $0.reference)
-            })
+            entries: Wired(
+                value: .init(
+                    site.referenceIndex.entries.map {
+                        .init(id: String($0.anchor.dropFirst("source-".count)), reference: $0.reference)
+                    })))
     }
 
     /// Every page, overdue and changed first, then by how far from approval, then by title;

@@ -4,9 +4,9 @@ import SourcedCore
 /// entries of the site-wide reference index. Every value is escaped here.
 enum ReferenceMarkup {
     /// `<ol class="references">` with one `<li id="ref-KEY">` per cited source, in citation order.
-    @Sendable static func list(_ sources: [CitedReferenceView]) -> String {
+    @Sendable static func list(_ list: ReferenceListView) -> String {
         var html = "<ol class=\"references\">\n"
-        for cited in sources {
+        for cited in list.sources {
             let r = cited.reference
             let key = cited.key.htmlEscaped
             html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"

@@ -129,7 +129,9 @@ struct SiteOutputs: Sendable {
     fileprivate var feeds: Feeds { Feeds(site: site, published: published) }
 
     /// A page of the theme: `template` with `view`, inside the layout.
-    fileprivate func page(_ template: String, _ view: some TemplateView, at path: String, title: String, section: String)
+    fileprivate func page(
+        _ template: String, _ view: some TemplateView, at path: String, title: String, section: String
+    )
         -> PlannedFile
     {
         let layout = views.layout(

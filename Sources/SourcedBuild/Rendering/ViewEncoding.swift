@@ -22,6 +22,12 @@ extension TemplateView {
 enum ViewPurpose {
     case context, key
     static let userInfoKey = CodingUserInfoKey(rawValue: "sourced.viewPurpose")!
+
+    /// The sink of `encoder` when it encodes a key, for a value hashed by its wire form.
+    static func keySink(_ encoder: any Encoder) -> ViewSink? {
+        guard let state = encoder as? EncoderState, state.purpose == .key else { return nil }
+        return state.sink
+    }
 }
 
 /// A hash of a file's views with what every file is made from (`common`): two builds that
@@ -46,48 +52,58 @@ protocol ViewSink: AnyObject {
     func string(_ value: String)
     func int(_ value: Int)
     func bool(_ value: Bool)
+    /// A value with a wire form (`WireCodable`), in a key: the form is the value, whole.
+    func wire(_ value: any WireCodable)
 }
 
 /// Builds the Mustache context, snake-casing each property name.
+///
+/// The open maps and lists are kept in arrays of their own and changed in place: a frame taken
+/// out of a stack to be changed is a second reference, so each insert copied the whole map.
 final class ContextBuilder: ViewSink {
     private enum Frame {
-        case map([String: Any], key: String)
-        case list([Any])
+        case map, list
     }
-    private var stack: [Frame] = []
+    private var frames: [Frame] = []
+    private var maps: [[String: Any]] = []
+    private var keys: [String] = []
+    private var lists: [[Any]] = []
     private(set) var result: Any?
 
-    func beginMap() { stack.append(.map([:], key: "")) }
-    func beginList() { stack.append(.list([])) }
+    func beginMap() {
+        frames.append(.map)
+        maps.append([:])
+        keys.append("")
+    }
+
+    func beginList() {
+        frames.append(.list)
+        lists.append([])
+    }
 
     func end() {
-        switch stack.removeLast() {
-        case .map(let map, _): put(map)
-        case .list(let list): put(list)
+        switch frames.removeLast() {
+        case .map:
+            keys.removeLast()
+            put(maps.removeLast())
+        case .list:
+            put(lists.removeLast())
         }
     }
 
-    func key(_ name: String) {
-        guard case .map(let map, _) = stack.removeLast() else { preconditionFailure("a key outside a map") }
-        stack.append(.map(map, key: Self.snakeCase(name)))
-    }
+    func key(_ name: String) { keys[keys.count - 1] = Self.snakeCase(name) }
 
     func string(_ value: String) { put(value) }
     func int(_ value: Int) { put(value) }
     func bool(_ value: Bool) { put(value) }
+    /// Never called: a context holds no wire forms (`EncoderState` hands them only to keys).
+    func wire(_ value: any WireCodable) {}
 
     private func put(_ value: Any) {
-        guard let top = stack.popLast() else {
-            result = value
-            return
-        }
-        switch top {
-        case .map(var map, let key):
-            map[key] = value
-            stack.append(.map(map, key: ""))
-        case .list(var list):
-            list.append(value)
-            stack.append(.list(list))
+        switch frames.last {
+        case nil: result = value
+        case .map: maps[maps.count - 1][keys[keys.count - 1]] = value
+        case .list: lists[lists.count - 1].append(value)
         }
     }
 
@@ -110,8 +126,8 @@ final class ContextBuilder: ViewSink {
 /// SHA-256 of the events, each tagged, 64 KB at a time (the reference index's 66,000 entries
 /// would be megabytes at once).
 final class KeyHasher: ViewSink {
-    private var hash = SHA256()
-    private var wire = WireWriter()
+    @exclusivity(unchecked) private var hash = SHA256()
+    @exclusivity(unchecked) private var wire = WireWriter()
 
     func head(_ common: String, _ path: String) {
         wire.write("view key 1")
@@ -144,6 +160,13 @@ final class KeyHasher: ViewSink {
         wire.write(value)
     }
     func bool(_ value: Bool) { tag(value ? 7 : 8) }
+    /// A wire form needs no length: a type's form is read back whole, so none is a prefix of
+    /// another, and the view's type fixes which type stands here.
+    func wire(_ value: any WireCodable) {
+        tag(9)
+        value.write(to: &wire)
+        if wire.bytes.count >= 1 << 16 { flush() }
+    }
 
     private func tag(_ byte: Int) { wire.write(byte) }
 
@@ -174,13 +197,15 @@ struct ViewEncodingFailure: Error {}
 
 /// One encoder for a whole view: values are encoded strictly one inside another, so each
 /// nested value reuses it (a new encoder per value was most of the cost of a key).
-private final class EncoderState: Encoder {
-    let sink: ViewSink
+final class EncoderState: Encoder {
+    /// Unowned: `ViewEncoder` holds the sink for the whole encoding, and a retain per event
+    /// was a tenth of a key.
+    unowned(unsafe) let sink: ViewSink
     let purpose: ViewPurpose
     var userInfo: [CodingUserInfoKey: Any] { [ViewPurpose.userInfoKey: purpose] }
     var codingPath: [any CodingKey] { [] }
     /// Whether the value being encoded opened a map or a list, which `encodeValue` then ends.
-    private var opened = false
+    @exclusivity(unchecked) private var opened = false
 
     init(sink: ViewSink, purpose: ViewPurpose) {
         self.sink = sink

@@ -33,7 +33,7 @@ struct TopicView: TemplateView {
     /// The body HTML, citation markers and topic links filled in.
     var body: Markup<BodyView>
     /// `<ol class="references">`.
-    var references: Markup<[CitedReferenceView]>
+    var references: Markup<ReferenceListView>
     var hasReferences: Bool
     /// The page's `##` headings, for themes that place a table of contents.
     var toc: [TocEntry]
@@ -51,13 +51,29 @@ struct TopicView: TemplateView {
 }
 
 /// A page's body: cmark-gfm's HTML with its placeholders, and what fills them.
-struct BodyView: Encodable, Sendable {
+struct BodyView: Sendable, Equatable, WireCodable {
     var html: String
     /// Each citation group's sources, by group number.
     var citations: [CitationView]
     /// Where each of the page's links leads (`#` for a topic that is not there); empty when
     /// the page has no topic link, and so no link placeholder.
     var links: [String]
+
+    init(html: String, citations: [CitationView], links: [String]) {
+        self.html = html
+        self.citations = citations
+        self.links = links
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(html)
+        wire.write(citations)
+        wire.write(links)
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        self.init(html: try wire.read(), citations: try wire.read(), links: try wire.read())
+    }
 
     @Sendable static func html(_ body: BodyView) -> String {
         let html = CitationPlaceholder.fill(body.html) { index in
@@ -72,25 +88,81 @@ struct BodyView: Encodable, Sendable {
 }
 
 /// One citation group: its sources by number, and whether it names a key the page lacks.
-struct CitationView: Encodable, Sendable {
+/// A key hashes its wire form (a page has dozens of groups).
+struct CitationView: Sendable, Equatable, WireCodable {
     var items: [Item]
     var unknown: Bool
 
-    struct Item: Encodable, Sendable {
+    struct Item: Sendable, Equatable {
         var number: Int
         var key: String
         var locator: String?
     }
+
+    init(items: [Item], unknown: Bool) {
+        self.items = items
+        self.unknown = unknown
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(unknown)
+        wire.write(items.count)
+        for item in items {
+            wire.write(item.number)
+            wire.write(item.key)
+            wire.write(item.locator != nil)
+            if let locator = item.locator { wire.write(locator) }
+        }
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        unknown = try wire.read()
+        let count: Int = try wire.read()
+        items = []
+        for _ in 0..<max(0, count) {
+            let number: Int = try wire.read()
+            let key: String = try wire.read()
+            let hasLocator: Bool = try wire.read()
+            items.append(Item(number: number, key: key, locator: hasLocator ? try wire.read() as String : nil))
+        }
+    }
+}
+
+/// A page's reference list: its cited sources in number order.
+struct ReferenceListView: Sendable, Equatable, WireCodable {
+    var sources: [CitedReferenceView]
+
+    init(sources: [CitedReferenceView]) { self.sources = sources }
+    func write(to wire: inout WireWriter) { wire.write(sources) }
+    init(from wire: inout WireReader) throws(WireError) { sources = try wire.read() }
 }
 
 /// A source in a page's reference list.
-struct CitedReferenceView: Encodable, Sendable {
+struct CitedReferenceView: Sendable, Equatable, WireCodable {
     var key: String
     var reference: Reference
     /// Where the reference index lists it.
     var indexURL: String?
     /// The citation groups that cite it, for the back-links.
     var groups: [Int]
+
+    init(key: String, reference: Reference, indexURL: String?, groups: [Int]) {
+        self.key = key
+        self.reference = reference
+        self.indexURL = indexURL
+        self.groups = groups
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(key)
+        wire.write(reference)
+        wire.write(indexURL)
+        wire.write(groups)
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        self.init(key: try wire.read(), reference: try wire.read(), indexURL: try wire.read(), groups: try wire.read())
+    }
 }
 
 /// `badge.mustache` and a topic page's review details: status, the Submitted → Under review →
@@ -152,17 +224,45 @@ struct ReferencesView: TemplateView {
     var entries: Pieces<IndexEntryView>
 }
 
-/// One source of the reference index and the published topics that cite it.
-struct IndexEntryView: Encodable, Sendable {
+/// One source of the reference index and the published topics that cite it. A key hashes
+/// its wire form (the index has tens of thousands).
+struct IndexEntryView: Sendable, Equatable, WireCodable {
     var anchor: String
     /// An anchor for each other key the source goes by.
     var aliasAnchors: [String]
     var reference: Reference
     var citedBy: [TopicLink]
 
-    struct TopicLink: Encodable, Sendable {
+    struct TopicLink: Sendable, Equatable {
         var title: String
         var url: String
+    }
+
+    init(anchor: String, aliasAnchors: [String], reference: Reference, citedBy: [TopicLink]) {
+        self.anchor = anchor
+        self.aliasAnchors = aliasAnchors
+        self.reference = reference
+        self.citedBy = citedBy
+    }
+
+    func write(to wire: inout WireWriter) {
+        wire.write(anchor)
+        wire.write(aliasAnchors)
+        wire.write(reference)
+        wire.write(citedBy.count)
+        for page in citedBy {
+            wire.write(page.title)
+            wire.write(page.url)
+        }
+    }
+
+    init(from wire: inout WireReader) throws(WireError) {
+        anchor = try wire.read()
+        aliasAnchors = try wire.read()
+        reference = try wire.read()
+        let count: Int = try wire.read()
+        citedBy = []
+        for _ in 0..<max(0, count) { citedBy.append(TopicLink(title: try wire.read(), url: try wire.read())) }
     }
 }
 
@@ -210,24 +310,51 @@ struct DashboardView: TemplateView {
 
 /// What `references.json` (CSL-JSON) is written from: each reference index entry's id and source.
 struct ReferenceExportView: TemplateView {
-    var entries: [Entry]
+    var entries: Wired<Entries>
 
-    struct Entry: Encodable, Sendable {
+    struct Entries: Sendable, Equatable, WireCodable {
+        var all: [Entry]
+
+        init(_ all: [Entry]) { self.all = all }
+        func write(to wire: inout WireWriter) { wire.write(all) }
+        init(from wire: inout WireReader) throws(WireError) { all = try wire.read() }
+    }
+
+    struct Entry: Sendable, Equatable, WireCodable {
         var id: String
         var reference: Reference
+
+        init(id: String, reference: Reference) {
+            self.id = id
+            self.reference = reference
+        }
+
+        func write(to wire: inout WireWriter) {
+            wire.write(id)
+            wire.write(reference)
+        }
+
+        init(from wire: inout WireReader) throws(WireError) {
+            self.init(id: try wire.read(), reference: try wire.read())
+        }
     }
 }
 
-/// A value the engine turns into HTML itself (a page's body, its reference list): in a key,
-/// the value; in a context, its HTML. `html` is code, a function of the value alone (a static
-/// function capturing nothing), so the value decides the HTML.
-struct Markup<Value: Encodable & Sendable>: Encodable, Sendable {
+// Engine data: values the engine turns into HTML itself. A key hashes their wire form, the one
+// binary serialisation (`WireCodable`, which worker replies and the caches use too), whole:
+// hashing them property by property through `Encodable` was a third of a build after an edit.
+// `ViewKeyTests` holds each to read back from its wire form as the value it was.
+
+/// Engine data a view holds (a page's body, its reference list): in a key, its wire form; in a
+/// context, its HTML. `html` is code, a function of the value alone (a static function
+/// capturing nothing), so the value decides the HTML.
+struct Markup<Value: WireCodable & Sendable>: Encodable, Sendable {
     var value: Value
     var html: @Sendable (Value) -> String
 
     func encode(to encoder: any Encoder) throws {
-        if encoder.userInfo[ViewPurpose.userInfoKey] as? ViewPurpose == .key {
-            try value.encode(to: encoder)
+        if let sink = ViewPurpose.keySink(encoder) {
+            sink.wire(value)
         } else {
             var single = encoder.singleValueContainer()
             try single.encode(html(value))
@@ -235,9 +362,10 @@ struct Markup<Value: Encodable & Sendable>: Encodable, Sendable {
     }
 }
 
-/// Items a page places as one raw value, each made into HTML as the page is written: in a
-/// key they are the items; in a context, nothing (`TemplateSet.page(bulk:)` places them).
-struct Pieces<Item: Encodable & Sendable>: Encodable, Sendable {
+/// Engine data a page places as one raw value, each item made into HTML as the page is
+/// written: in a key, each item's wire form; in a context, nothing (`TemplateSet.page(bulk:)`
+/// places them).
+struct Pieces<Item: WireCodable & Sendable>: Encodable, Sendable {
     var items: [Item]
     var html: @Sendable (Item) -> String
 
@@ -245,12 +373,24 @@ struct Pieces<Item: Encodable & Sendable>: Encodable, Sendable {
     func piece(_ index: Int) -> String { html(items[index]) }
 
     func encode(to encoder: any Encoder) throws {
-        if encoder.userInfo[ViewPurpose.userInfoKey] as? ViewPurpose == .key {
-            var list = encoder.unkeyedContainer()
-            for item in items { try list.encode(item) }
+        if let sink = ViewPurpose.keySink(encoder) {
+            sink.beginList()
+            for item in items { sink.wire(item) }
+            sink.end()
         } else {
             var value = encoder.singleValueContainer()
             try value.encode("")
         }
+    }
+}
+
+/// Engine data a file is made from by code, not by a template (`references.json`'s entries):
+/// in a key, its wire form; never in a context.
+struct Wired<Value: WireCodable & Sendable>: Encodable, Sendable {
+    var value: Value
+
+    func encode(to encoder: any Encoder) throws {
+        guard let sink = ViewPurpose.keySink(encoder) else { throw ViewEncodingFailure() }
+        sink.wire(value)
     }
 }

@@ -128,7 +128,8 @@ struct FrontMatterEditor {
     private mutating func replaceScalar(at node: Node, with text: String) throws {
         let index = fileLine(node)
         let line = lines[index]
-        let start = line.index(line.startIndex, offsetBy: UTF8Column.byteOffset(ofColumn: node.mark?.column ?? 1, in: line))
+        let start = line.index(
+            line.startIndex, offsetBy: UTF8Column.byteOffset(ofColumn: node.mark?.column ?? 1, in: line))
         var end = line.endIndex
         while end > start, line[end - 1] == 10 || line[end - 1] == 13 { end -= 1 }
         let ending = Array(line[end...])

@@ -51,6 +51,11 @@ package struct WireWriter {
         }
     }
 
+    /// Bytes another writer wrote, as they are.
+    package mutating func write(raw: [UInt8]) {
+        bytes += raw
+    }
+
     package mutating func write(_ value: some WireCodable) {
         value.write(to: &self)
     }
