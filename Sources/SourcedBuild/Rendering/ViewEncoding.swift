@@ -1,4 +1,5 @@
 import Crypto
+import Synchronization
 import SourcedCore
 
 /// A value a template places. Each stored property is a template variable, named in
@@ -91,7 +92,19 @@ final class ContextBuilder: ViewSink {
         }
     }
 
-    func key(_ name: String) { keys[keys.count - 1] = Self.snakeCase(name) }
+    func key(_ name: String) { keys[keys.count - 1] = Self.contextName(name) }
+
+    /// Property names as templates say them, each worked out once: views have a few dozen, and
+    /// converting each anew allocated a string per property per page.
+    private static let names = Mutex<[String: String]>([:])
+
+    static func contextName(_ name: String) -> String {
+        guard name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return name }
+        if let known = names.withLock({ $0[name] }) { return known }
+        let converted = snakeCase(name)
+        names.withLock { $0[name] = converted }
+        return converted
+    }
 
     func string(_ value: String) { put(value) }
     func int(_ value: Int) { put(value) }
