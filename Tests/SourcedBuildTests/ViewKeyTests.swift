@@ -102,6 +102,16 @@ import Testing
         #expect(context.count == 9)
     }
 
+    /// A view holding what no template places (a floating-point number) has no key, so the
+    /// file it makes is always made again rather than kept under the key of part of it.
+    @Test func aViewThatCannotBeEncodedHasNoKey() {
+        struct Odd: TemplateView {
+            var title = "t"
+            var ratio = 0.5
+        }
+        #expect(ViewKey.of("x.html", [Odd()], common: "c") == nil)
+    }
+
     // MARK: Helpers
 
     /// The events a view's stored properties call for, read with `Mirror`: what the encoding

@@ -22,7 +22,7 @@ final class OutputKeeper: Sendable {
     /// Keeps the file at `path` if the spare holds it as made from the same views (with
     /// `common`, the key of what every file is made from); else makes it.
     func write(_ path: String, _ planned: PlannedFile, common: String?, isTopic: Bool = false) throws -> Int {
-        let key = planned.views.isEmpty ? nil : common.map { ViewKey.of(path, planned.views, common: $0) }
+        let key = planned.views.isEmpty ? nil : common.flatMap { ViewKey.of(path, planned.views, common: $0) }
         return try write(path, key: key, isTopic: isTopic, planned.make)
     }
 

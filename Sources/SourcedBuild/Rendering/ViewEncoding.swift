@@ -34,11 +34,15 @@ enum ViewPurpose {
 /// A hash of a file's views with what every file is made from (`common`): two builds that
 /// give a file the same key write the same bytes (see `OutputManifest`).
 enum ViewKey {
-    static func of(_ path: String, _ views: [any TemplateView], common: String) -> String {
+    /// Nil when a view holds a value it cannot encode: a key of part of the views could match
+    /// a file made from other ones, so such a file is always made.
+    static func of(_ path: String, _ views: [any TemplateView], common: String) -> String? {
         let hasher = KeyHasher()
         hasher.head(common, path)
-        for view in views {
-            try? ViewEncoder(sink: hasher, purpose: .key).encode(view)
+        do {
+            for view in views { try ViewEncoder(sink: hasher, purpose: .key).encode(view) }
+        } catch {
+            return nil
         }
         return hasher.finish()
     }
