@@ -1,6 +1,6 @@
 import Crypto
-import Synchronization
 import SourcedCore
+import Synchronization
 
 /// A value a template places. Each stored property is a template variable, named in
 /// snake_case (`pageTitle` is `{{page_title}}`); a nil property is absent, so `{{#x}}` is
