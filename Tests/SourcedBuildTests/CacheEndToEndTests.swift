@@ -63,6 +63,29 @@ import Testing
         #expect(try site.snapshot("Uncached") == site.snapshot("Public"))
     }
 
+    /// A fresh clone's `Public/` holds a `.gitkeep`. The folder of dotfiles the first build
+    /// swaps out is no build's output, and must not become a spare that keeps every later
+    /// output from becoming one; nor must one an earlier version left.
+    @Test func anOutputOfDotfilesDoesNotBlockTheSpare() throws {
+        let site = try site()
+        try site.write("Public/.gitkeep", "")
+        // As an earlier version left it: the first swap's dotfiles, no marker.
+        try site.write(".Public.sourced-spare/.gitkeep", "")
+        try site.write(".Public.sourced-spare/.gitignore", "*\n")
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages, "))
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages, "))
+        #expect(try build(site).stdout.hasPrefix("Built 3 of 3 pages (3 unchanged, kept as they were), "))
+        #expect(site.exists("Public/.gitkeep"))
+        #expect(site.exists(".Public.sourced-spare/.sourced-build"))
+
+        // The same from a folder that never had a spare.
+        let fresh = try self.site()
+        try fresh.write("Public/.gitkeep", "")
+        for _ in 0..<2 { #expect(try build(fresh).status == 0) }
+        #expect(try build(fresh).stdout.hasPrefix("Built 3 of 3 pages (3 unchanged, kept as they were), "))
+        #expect(fresh.exists("Public/.gitkeep"))
+    }
+
     @Test func checkReadsTheCacheButWritesOnlyWhereTold() throws {
         let site = try site()
         let plain = try check(site)

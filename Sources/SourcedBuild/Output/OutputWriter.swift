@@ -517,7 +517,22 @@ enum OutputWriter {
         }
 
         /// Makes the old site at `old` the spare, or removes it when another build left one.
+        ///
+        /// An old folder no build marked held nothing but dotfiles (it could not be replaced
+        /// otherwise), and those are copied into the new site: it goes instead of becoming a
+        /// spare that no build reuses. Such a spare, left by an earlier version, would keep
+        /// every later output from becoming the spare (a `Public/` holding a `.gitkeep` then
+        /// never kept a page): it goes too.
         private func keepAsSpare(_ old: String) {
+            if OutputWriter.provenance(of: old) == .unmarked {
+                removeEntry(old)
+                return
+            }
+            if OutputWriter.provenance(of: spare.path) == .unmarked,
+                OutputWriter.entries(of: spare.path)?.allSatisfy({ $0.name.hasPrefix(".") }) == true
+            {
+                removeEntry(spare.path)
+            }
             guard rename(old, spare.path) == 0 else {
                 removeEntry(old)
                 return
