@@ -97,10 +97,11 @@ enum SiteAssembler {
         attachments: [String]
     ) -> Site {
         let sorted = sortedByPath(results)
-        let pages = makePages(sorted, settings: settings, today: today, bibliography: bibliography)
+        let keys = byKey(bibliography)
+        let pages = makePages(sorted, settings: settings, today: today, bibliography: keys)
         return site(
-            settings: settings, today: today, bibliography: bibliography, results: sorted, pages: pages,
-            attachments: attachments)
+            settings: settings, today: today, bibliography: bibliography, byKey: keys, results: sorted,
+            pages: pages, attachments: attachments)
     }
 
     /// The results in content-path order, as the site lists its pages (they come sorted from
@@ -124,9 +125,8 @@ enum SiteAssembler {
     /// Each result's page, in the same order; nil for a page whose front matter could not be
     /// read. Pages are independent here: they are made on every core, every n-th page each.
     static func makePages(
-        _ results: [PageResult], settings: SiteSettings, today: Day, bibliography: [LocatedReference]
+        _ results: [PageResult], settings: SiteSettings, today: Day, bibliography byKey: [String: LocatedReference]
     ) -> [SitePage?] {
-        let byKey = byKey(bibliography)
         var slots = [SitePage?](repeating: nil, count: results.count)
         let shares = min(results.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
         slots.withUnsafeMutableBufferPointer { slots in
@@ -145,16 +145,17 @@ enum SiteAssembler {
         return slots
     }
 
-    /// The site of `results` (sorted by path) and the page made of each.
+    /// The site of `results` (sorted by path) and the page made of each; `byKey` is
+    /// `byKey(bibliography)`, which the pages were made with.
     static func site(
-        settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
-        pages slots: [SitePage?], attachments: [String]
+        settings: SiteSettings, today: Day, bibliography: [LocatedReference], byKey: [String: LocatedReference],
+        results: [PageResult], pages slots: [SitePage?], attachments: [String]
     ) -> Site {
         let pages = slots.compactMap { $0 }
         let unreadable = results.indices.filter { slots[$0] == nil }.map { results[$0] }
         let published = pages.filter(\.isPublished)
         var site = Site(
-            settings: settings, today: today, bibliography: byKey(bibliography), bibliographyOrder: bibliography,
+            settings: settings, today: today, bibliography: byKey, bibliographyOrder: bibliography,
             pages: pages, unreadable: unreadable, attachments: Set(attachments),
             referenceIndexBox: Lazy { ReferenceIndex(pages: published, bibliography: bibliography) })
         for (i, page) in pages.enumerated() { site.pageIndexByPath[page.result.relativePath] = i }

@@ -119,12 +119,13 @@ package struct PageCache: Sendable {
         let sorted = SiteAssembler.sortedByPath(results)
         var slots = sorted.map { fresh.contains($0.relativePath) ? nil : previous[$0.relativePath] }
         let missing = slots.indices.filter { slots[$0] == nil }
+        let byKey = SiteAssembler.byKey(references)
         let made = SiteAssembler.makePages(
-            missing.map { sorted[$0] }, settings: settings, today: today, bibliography: references)
+            missing.map { sorted[$0] }, settings: settings, today: today, bibliography: byKey)
         for (slot, page) in zip(missing, made) { slots[slot] = page }
         let site = SiteAssembler.site(
-            settings: settings, today: today, bibliography: references, results: sorted, pages: slots,
-            attachments: attachments)
+            settings: settings, today: today, bibliography: references, byKey: byKey, results: sorted,
+            pages: slots, attachments: attachments)
         var pages: [String: SitePage] = [:]
         for page in site.pages { pages[page.result.relativePath] = page }
         assembled = (settings, today, bibliography?.bytes, pages)

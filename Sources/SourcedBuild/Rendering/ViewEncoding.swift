@@ -22,7 +22,6 @@ extension TemplateView {
 /// What a view is encoded for: a `Pieces` value is its items in a key, nothing in a context.
 enum ViewPurpose {
     case context, key
-    static let userInfoKey = CodingUserInfoKey(rawValue: "sourced.viewPurpose")!
 
     /// The sink of `encoder` when it encodes a key, for a value hashed by its wire form.
     static func keySink(_ encoder: any Encoder) -> ViewSink? {
@@ -219,7 +218,8 @@ final class EncoderState: Encoder {
     /// was a tenth of a key.
     unowned(unsafe) let sink: ViewSink
     let purpose: ViewPurpose
-    var userInfo: [CodingUserInfoKey: Any] { [ViewPurpose.userInfoKey: purpose] }
+    /// Empty: `ViewPurpose.keySink` reads the purpose from the encoder itself.
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
     var codingPath: [any CodingKey] { [] }
     /// Whether the value being encoded opened a map or a list, which `encodeValue` then ends.
     @exclusivity(unchecked) private var opened = false
