@@ -45,8 +45,11 @@ struct ReferenceIndex: Sendable {
             }
             pageKeys[path] = keys
         }
+        // The builder let go first, so that changing the list changes it in place rather than
+        // copying every entry (a copy retains each of an entry's strings; 66,000 entries).
         var list = builder.entries
         var taken = builder.anchors
+        builder = Builder()
         for i in list.indices {
             list[i].citedBy.sort()
             list[i].aliasAnchors = list[i].keys.map { "source-" + $0 }.filter {
@@ -58,10 +61,28 @@ struct ReferenceIndex: Sendable {
         let order = list.indices.sorted { sortKeys[$0] < sortKeys[$1] }
         var remap = [Int](repeating: 0, count: list.count)
         for (newIndex, oldIndex) in order.enumerated() { remap[oldIndex] = newIndex }
-        entries = order.map { list[$0] }
+        Self.permute(&list, order)
+        entries = list
         entryOfPageKey = pageKeys
         entryOfBibliographyKey = bibliographyKeys
         sortedIndex = remap
+    }
+
+    /// Puts `list[order[i]]` at `i`, by swaps (moves), one cycle of the permutation at a time:
+    /// mapping to a new array copied each entry and then freed the old one.
+    private static func permute(_ list: inout [Entry], _ order: [Int]) {
+        var placed = [Bool](repeating: false, count: list.count)
+        for start in list.indices where !placed[start] {
+            var current = start
+            var next = order[start]
+            while next != start {
+                list.swapAt(current, next)
+                placed[current] = true
+                current = next
+                next = order[next]
+            }
+            placed[current] = true
+        }
     }
 
     /// Assigns sources to entries as they are met.
@@ -99,6 +120,12 @@ struct ReferenceIndex: Sendable {
 
     /// The entry a page's citation of `key` belongs to.
     func entry(page path: String, key: String) -> Int? {
-        (entryOfPageKey[path]?[key] ?? entryOfBibliographyKey[key]).map { sortedIndex[$0] }
+        entries(page: path, keys: CollectionOfOne(key))[0]
+    }
+
+    /// The entry each of a page's citations of `keys` belongs to, the page looked up once.
+    func entries(page path: String, keys: some Sequence<String>) -> [Int?] {
+        let own = entryOfPageKey[path]
+        return keys.map { key in (own?[key] ?? entryOfBibliographyKey[key]).map { sortedIndex[$0] } }
     }
 }

@@ -3,7 +3,12 @@ import SourcedMarkdown
 
 /// The HTML of one citation group (SPEC §7): `<sup class="citation">` with one link per source.
 enum CitationMarkup {
-    typealias Numbered = (number: Int, key: String, locator: String?)
+    /// A source a citation group cites: its number on the page, its key, and the locator.
+    struct Numbered: Sendable, Equatable {
+        var number: Int
+        var key: String
+        var locator: String?
+    }
 
     /// Anchor id of a citation group, for the reference list's back-links.
     static func groupAnchor(_ index: Int) -> String { "cite-\(index + 1)" }
@@ -21,7 +26,7 @@ enum CitationMarkup {
         for item in group.items {
             if let number = citations.numberOfKey[item.key] {
                 if !numbered.contains(where: { $0.number == number && $0.locator == item.locator }) {
-                    numbered.append((number, item.key, item.locator))
+                    numbered.append(Numbered(number: number, key: item.key, locator: item.locator))
                 }
             } else {
                 unknown = true

@@ -54,8 +54,7 @@ struct PageViews {
     func body(_ page: SitePage) -> BodyView {
         let citations = page.markdown.citationGroups.map { group in
             let (items, unknown) = CitationMarkup.numbered(group, citations: page.citations)
-            return CitationView(
-                items: items.map { .init(number: $0.number, key: $0.key, locator: $0.locator) }, unknown: unknown)
+            return CitationView(items: items, unknown: unknown)
         }
         let hasTopicLinks = page.result.links.contains { if case .topic = $0 { true } else { false } }
         return BodyView(
@@ -65,10 +64,12 @@ struct PageViews {
 
     /// The page's cited sources, in number order.
     func references(_ page: SitePage) -> [CitedReferenceView] {
-        page.citations.sources.map { cited in
+        let index = site.referenceIndex
+        let entries = index.entries(page: page.result.relativePath, keys: page.citations.sources.lazy.map(\.key))
+        return zip(page.citations.sources, entries).map { cited, entry in
             CitedReferenceView(
                 key: cited.key, reference: cited.reference,
-                indexURL: ReferenceMarkup.indexURL(of: cited.key, on: page, index: site.referenceIndex, root: root),
+                indexURL: entry.map { ReferenceMarkup.indexURL(of: index.entries[$0], root: root) },
                 groups: cited.groups)
         }
     }
@@ -140,13 +141,16 @@ struct PageViews {
     /// The reference index page: each entry with the title and URL of each published page
     /// that cites it.
     func referenceIndex(_ published: [SitePage]) -> ReferencesView {
-        let pages = Dictionary(published.map { ($0.result.relativePath, $0) }, uniquingKeysWith: { a, _ in a })
+        // Each page's link made once, not once per source it cites.
+        let links = Dictionary(
+            published.map {
+                ($0.result.relativePath, IndexEntryView.TopicLink(title: $0.metadata.title, url: url(of: $0)))
+            },
+            uniquingKeysWith: { a, _ in a })
         let entries = site.referenceIndex.entries.map { entry in
             IndexEntryView(
                 anchor: entry.anchor, aliasAnchors: entry.aliasAnchors, reference: entry.reference,
-                citedBy: entry.citedBy.compactMap { pages[$0] }.map {
-                    .init(title: $0.metadata.title, url: url(of: $0))
-                })
+                citedBy: entry.citedBy.compactMap { links[$0] })
         }
         return ReferencesView(
             count: entries.count, root: root, entries: Pieces(items: entries, html: ReferenceMarkup.indexEntry))

@@ -22,11 +22,9 @@ enum ReferenceMarkup {
         return html + "</ol>\n"
     }
 
-    /// Where the reference index lists the source `page` cites as `key`.
-    static func indexURL(of key: String, on page: SitePage, index: ReferenceIndex, root: String) -> String? {
-        index.entry(page: page.result.relativePath, key: key).map {
-            root + "references/#" + index.entries[$0].anchor
-        }
+    /// Where the reference index lists `entry`.
+    static func indexURL(of entry: ReferenceIndex.Entry, root: String) -> String {
+        root + "references/#" + entry.anchor
     }
 
     /// One entry of the reference index: `<li id="source-KEY">`, an anchor for each other key

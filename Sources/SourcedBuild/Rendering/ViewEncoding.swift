@@ -50,6 +50,9 @@ enum ViewKey {
 /// Receives a view's encoding event by event.
 protocol ViewSink: AnyObject {
     func beginMap()
+    /// A map of the view type `shape` (its coding keys' type): a sink that builds maps can
+    /// make each the size the last one of that shape grew to.
+    func beginMap(shape: ObjectIdentifier)
     func beginList()
     func end()
     func key(_ name: String)
@@ -60,23 +63,34 @@ protocol ViewSink: AnyObject {
     func wire(_ value: any WireCodable)
 }
 
+extension ViewSink {
+    func beginMap(shape: ObjectIdentifier) { beginMap() }
+}
+
 /// Builds the Mustache context, snake-casing each property name.
 ///
 /// The open maps and lists are kept in arrays of their own and changed in place: a frame taken
 /// out of a stack to be changed is a second reference, so each insert copied the whole map.
 final class ContextBuilder: ViewSink {
     private enum Frame {
-        case map, list
+        case map(shape: ObjectIdentifier?)
+        case list
     }
-    private var frames: [Frame] = []
-    private var maps: [[String: Any]] = []
-    private var keys: [String] = []
-    private var lists: [[Any]] = []
+    @exclusivity(unchecked) private var frames: [Frame] = []
+    @exclusivity(unchecked) private var maps: [[String: Any]] = []
+    @exclusivity(unchecked) private var keys: [String] = []
+    @exclusivity(unchecked) private var lists: [[Any]] = []
+    /// How many entries the last map of each shape had: a map made at its size is not grown
+    /// (and rehashed) key by key, which was half of making the review dashboard's context.
+    private var sizes: [ObjectIdentifier: Int] = [:]
     private(set) var result: Any?
 
-    func beginMap() {
-        frames.append(.map)
-        maps.append([:])
+    func beginMap() { begin(shape: nil) }
+    func beginMap(shape: ObjectIdentifier) { begin(shape: shape) }
+
+    private func begin(shape: ObjectIdentifier?) {
+        frames.append(.map(shape: shape))
+        maps.append(Dictionary(minimumCapacity: shape.flatMap { sizes[$0] } ?? 0))
         keys.append("")
     }
 
@@ -87,9 +101,11 @@ final class ContextBuilder: ViewSink {
 
     func end() {
         switch frames.removeLast() {
-        case .map:
+        case .map(let shape):
             keys.removeLast()
-            put(maps.removeLast())
+            let map = maps.removeLast()
+            if let shape { sizes[shape] = map.count }
+            put(map)
         case .list:
             put(lists.removeLast())
         }
@@ -118,7 +134,7 @@ final class ContextBuilder: ViewSink {
     private func put(_ value: Any) {
         switch frames.last {
         case nil: result = value
-        case .map: maps[maps.count - 1][keys[keys.count - 1]] = value
+        case .map?: maps[maps.count - 1][keys[keys.count - 1]] = value
         case .list: lists[lists.count - 1].append(value)
         }
     }
@@ -230,7 +246,7 @@ final class EncoderState: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        open { $0.beginMap() }
+        open { $0.beginMap(shape: ObjectIdentifier(Key.self)) }
         return KeyedEncodingContainer(Keyed<Key>(state: self))
     }
 

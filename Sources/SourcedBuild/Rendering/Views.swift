@@ -79,8 +79,7 @@ struct BodyView: Sendable, Equatable, WireCodable {
         let html = CitationPlaceholder.fill(body.html) { index in
             guard index < body.citations.count else { return "" }
             let group = body.citations[index]
-            return CitationMarkup.html(
-                group.items.map { ($0.number, $0.key, $0.locator) }, unknown: group.unknown, index: index)
+            return CitationMarkup.html(group.items, unknown: group.unknown, index: index)
         }
         guard !body.links.isEmpty else { return html }
         return PageParser.fillTopicLinks(html) { $0 < body.links.count ? body.links[$0] : "#" }
@@ -93,11 +92,7 @@ struct CitationView: Sendable, Equatable, WireCodable {
     var items: [Item]
     var unknown: Bool
 
-    struct Item: Sendable, Equatable {
-        var number: Int
-        var key: String
-        var locator: String?
-    }
+    typealias Item = CitationMarkup.Numbered
 
     init(items: [Item], unknown: Bool) {
         self.items = items

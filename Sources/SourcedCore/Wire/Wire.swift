@@ -44,6 +44,12 @@ package struct WireWriter {
     }
 
     package mutating func write(_ value: String) {
+        // A native string's bytes where they lie; a copy (`withUTF8` needs one) retains it.
+        let written: Void? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            write(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+        guard written == nil else { return }
         var value = value
         value.withUTF8 { utf8 in
             write(utf8.count)
