@@ -32,7 +32,7 @@ import Testing
             #expect(result.status == 2)
             #expect(
                 result.stderr
-                    == "sourced: error: refusing to replace 'Public': it holds 2 files that no Sourced build wrote (notes.txt, topics/a/draft.md); move them out (files to publish belong in the content folder) or choose another --output\n"
+                    == "sourced: error: output: refusing to replace 'Public': it holds 2 files that no Sourced build wrote (notes.txt, topics/a/draft.md); move them out (files to publish belong in the content folder) or choose another --output\n"
             )
             #expect(site.read("Public/notes.txt") == "mine")
             #expect(site.read("Public/topics/a/draft.md") == "also mine")
@@ -149,7 +149,7 @@ import Testing
         try fm.createSymbolicLink(atPath: site.root.path + "/Dangling", withDestinationPath: "nowhere")
         let dangling = try build(site, ["--output", "Dangling"])
         #expect(dangling.status == 2)
-        #expect(dangling.stderr.hasPrefix("sourced: error: output 'Dangling' is a symlink to a folder that does not exist"))
+        #expect(dangling.stderr.hasPrefix("sourced: error: output: 'Dangling' is a symlink to a folder that does not exist"))
         #expect(dangling.stderr.split(separator: "\n").count == 1)
     }
 
@@ -159,7 +159,7 @@ import Testing
         try site.write("afile", "not a folder")
         let result = try build(site, ["--output", "afile/site"])
         #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("sourced: error: cannot create the folder '"))
+        #expect(result.stderr.hasPrefix("sourced: error: output: 'afile/site': cannot create the folder '"))
         #expect(result.stderr.contains("afile"))
         #expect(!result.stderr.contains("NSCocoaErrorDomain"))
         #expect(result.stderr.split(separator: "\n").count == 1)

@@ -85,14 +85,14 @@ enum OutputWriter {
         guard let real = realpath(directory, nil) else {
             throw Refusal(
                 description:
-                    "output '\(directory)' is a symlink to a folder that does not exist (\(String(cString: strerror(errno)))); create the folder or choose another --output"
+                    "'\(directory)' is a symlink to a folder that does not exist (\(String(cString: strerror(errno)))); create the folder or choose another --output"
             )
         }
         defer { free(real) }
         var resolved = stat()
         let path = String(cString: real)
         guard stat(path, &resolved) == 0, resolved.st_mode & S_IFMT == S_IFDIR else {
-            throw Refusal(description: "output '\(directory)' is a symlink to '\(path)', which is not a folder")
+            throw Refusal(description: "'\(directory)' is a symlink to '\(path)', which is not a folder")
         }
         return path
     }

@@ -27,17 +27,20 @@ extension Pipeline {
             if site.unreadable.contains(where: { normalisedPath($0.file) == wanted }) {
                 return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
             }
-            throw LoadError(description: "'\(page)' is not a topic page in '\(content)'")
+            throw StageFailure(.review, path: page, reason: "'\(page)' is not a topic page in '\(content)'")
         }
         guard own.errorCount == 0 else {
             return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
         }
         guard let data = FileManager.default.contents(atPath: target.file) else {
-            throw LoadError(description: "cannot read '\(target.file)'")
+            throw StageFailure(.review, path: target.file, reason: "cannot read '\(target.file)'")
         }
-        var editor = try FrontMatterEditor(Array(data))
-        try editor.approve(reviewer: reviewer, date: today, fingerprint: target.fingerprint)
-        try writeReplacing(target.file, Data(editor.bytes))
+        let edited = try stage(.review, target.file) {
+            var editor = try FrontMatterEditor(Array(data))
+            try editor.approve(reviewer: reviewer, date: today, fingerprint: target.fingerprint)
+            return editor.bytes
+        }
+        try writeReplacing(target.file, Data(edited))
         let remaining = own.filter { $0.rule != .changedSinceApproval && $0.rule != .reviewOverdue }
         return ApprovalOutcome(diagnostics: remaining, approved: true, fingerprint: target.fingerprint)
     }
@@ -52,7 +55,7 @@ extension Pipeline {
         do {
             try AtomicFile.replace(path, bytes: Array(data), keepsPermissions: true)
         } catch {
-            throw LoadError(description: "cannot replace '\(path)': \(error.reason)")
+            throw StageFailure(.review, path: path, reason: "cannot replace '\(path)': \(error.reason)")
         }
     }
 }

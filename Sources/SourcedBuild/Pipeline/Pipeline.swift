@@ -55,9 +55,9 @@ package enum Pipeline {
         content: String, templates: String, output: String, today: Day, workers: WorkerPool? = nil,
         store: ResultStore? = nil
     ) async throws -> BuildOutcome {
-        let templateSet = try TemplateSet(directory: templates)
+        let templateSet = try stage(.rendering, templates) { try TemplateSet(directory: templates) }
         // Reading the whole output folder (10,000 pages: about 0.2 s) runs while the pages are parsed.
-        let replaceable = Task { try OutputWriter.checkReplaceable(output) }
+        let replaceable = Task { try stage(.output, output) { try OutputWriter.checkReplaceable(output) } }
         // The cache (every page's source bytes among it) goes before rendering starts.
         let assembled: (site: Site, outcome: CheckOutcome)
         do {
@@ -81,11 +81,14 @@ package enum Pipeline {
             let (directory, program) = store.reuseInputs()
             return (directory, OutputManifest.load(directory: directory), program)
         }
-        let written = try await SiteWriter.write(
-            site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content, into: output,
-            reuse: reuse.map { _, manifest, program in
-                RenderReuse(program: program) { manifest.files(of: $0) }
-            })
+        let written = try await stage(.output, output) {
+            try await SiteWriter.write(
+                site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
+                into: output,
+                reuse: reuse.map { _, manifest, program in
+                    RenderReuse(program: program) { manifest.files(of: $0) }
+                })
+        }
         var checked = outcome
         checked.made = Made(values: [site])
         if let (directory, manifest, _) = reuse, let build = written.build {
@@ -129,9 +132,11 @@ package enum Pipeline {
         store?.startLoading()
         var updated: ContentTree?
         if let changed, let previous = cache.tree, previous.directory == content {
-            updated = try cache.update(previous.tree, directory: content, changed: changed)
+            updated = try stage(.loading, content) {
+                try cache.update(previous.tree, directory: content, changed: changed)
+            }
         }
-        let tree = try updated ?? cache.load(directory: content)
+        let tree = try stage(.loading, content) { try updated ?? cache.load(directory: content) }
         cache.tree = (content, tree)
         let (settings, settingsDiagnostics, settingsPositions) = SiteSettingsDecoder.decodeWithPositions(
             tree.siteSettings)
@@ -173,7 +178,11 @@ package enum Pipeline {
     static func parsePages(_ files: [SourceFile], settings: SiteSettings, workers pool: WorkerPool? = nil) async throws
         -> [PageResult]
     {
-        if let pool { return try await pool.parse(files, settings: settings) }
+        if let pool {
+            return try await stage(.workers, pool.options.executable) {
+                try await pool.parse(files, settings: settings)
+            }
+        }
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         return await withTaskGroup(of: (Int, PageResult).self) { group in
             var results = [PageResult?](repeating: nil, count: files.count)

@@ -82,12 +82,14 @@ extension Pipeline {
         workers: WorkerPool? = nil, store: ResultStore? = nil
     ) async -> SiteSnapshot {
         do {
-            let templateSet = try cache.templates(templates)
+            let templateSet = try stage(.rendering, templates) { try cache.templates(templates) }
             let (site, outcome) = try await assembleAndCheck(
                 content: content, today: today, cache: &cache.pages, changed: changed, workers: workers, store: store)
-            let outputs = try SiteOutputs(
-                site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
-                includeUnpublished: true)
+            let outputs = try stage(.rendering, templates) {
+                try SiteOutputs(
+                    site: site, diagnostics: outcome.diagnostics, templates: templateSet, contentDirectory: content,
+                    includeUnpublished: true)
+            }
             return SiteSnapshot(outputs: outputs, diagnostics: outcome.diagnostics, pageCount: outcome.pageCount)
         } catch {
             return SiteSnapshot(files: [:], diagnostics: [], pageCount: 0, rootPath: "/", failure: "\(error)")
