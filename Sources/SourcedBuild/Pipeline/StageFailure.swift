@@ -4,7 +4,7 @@
 package struct StageFailure: Error, CustomStringConvertible {
     /// The stages and services of `docs/ARCHITECTURE.md`, as a message names them.
     package enum Stage: String, Sendable {
-        case loading, parsing, rendering, output, review, workers
+        case loading, rendering, output, review, workers
     }
 
     package var stage: Stage
