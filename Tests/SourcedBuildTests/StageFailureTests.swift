@@ -25,24 +25,20 @@ struct StageFailureTests {
     }
 
     @Test func theStageWrapsWhatItThrowsAndKeepsAnInnerStage() throws {
-        #expect(throws: StageFailure.self) {
+        // `#expect(throws:)` hands back the error, so a block that stops throwing fails the test.
+        let wrapped = #expect(throws: StageFailure.self) {
             try Pipeline.stage(.loading, "Content") { throw Plain(description: "cannot read 'Content/x.md'") }
         }
-        do {
-            try Pipeline.stage(.loading, "Content") { throw Plain(description: "cannot read 'Content/x.md'") }
-        } catch let failure as StageFailure {
-            #expect(failure.stage == .loading)
-            #expect(failure.path == "Content")
-            #expect(failure.description == "loading: cannot read 'Content/x.md'")
-        }
-        do {
+        #expect(wrapped?.stage == .loading)
+        #expect(wrapped?.path == "Content")
+        #expect(wrapped?.description == "loading: cannot read 'Content/x.md'")
+        let inner = #expect(throws: StageFailure.self) {
             try Pipeline.stage(.output, "Public") {
                 try Pipeline.stage(.rendering, "Templates") { throw Plain(description: "no layout") }
             }
-        } catch let failure as StageFailure {
-            #expect(failure.stage == .rendering)
-            #expect(failure.description == "rendering: 'Templates': no layout")
         }
+        #expect(inner?.stage == .rendering)
+        #expect(inner?.description == "rendering: 'Templates': no layout")
         #expect(throws: CancellationError.self) {
             try Pipeline.stage(.output, "Public") { throw CancellationError() }
         }
