@@ -40,7 +40,11 @@ package struct Reference: Sendable, Encodable, Equatable, Hashable {
     /// Identity across keys: the same DOI (case-insensitive) or PMID is the same source.
     package var identity: [String] {
         var ids: [String] = []
-        if let doi { ids.append("doi:" + doi.lowercased()) }
+        // Most DOIs are lower-case ASCII already, and lowercasing one anew was a string apiece.
+        if let doi {
+            let isLower = doi.utf8.allSatisfy { $0 < 0x80 && !($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) }
+            ids.append("doi:" + (isLower ? doi : doi.lowercased()))
+        }
         if let pmid { ids.append("pmid:" + pmid) }
         return ids
     }

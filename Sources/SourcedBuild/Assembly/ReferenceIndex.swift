@@ -33,14 +33,20 @@ struct ReferenceIndex: Sendable {
             bibliographyKeys[located.reference.id] = builder.entryIndex(for: located.reference)
         }
         var pageKeys: [String: [String: Int]] = [:]
+        pageKeys.reserveCapacity(pages.count)
         for page in pages {
             let path = page.result.relativePath
+            // By index, not `for … in`: a loop variable is a copy, which retains each string.
+            let references = page.metadata.references
             var keys: [String: Int] = [:]
-            for located in page.metadata.references {
-                keys[located.reference.id] = builder.entryIndex(for: located.reference)
+            keys.reserveCapacity(references.count)
+            for i in references.indices {
+                keys[references[i].reference.id] = builder.entryIndex(for: references[i].reference)
             }
-            for cited in page.citations.sources {
-                guard let index = keys[cited.key] ?? bibliographyKeys[cited.key] else { continue }
+            let sources = page.citations.sources
+            for i in sources.indices {
+                let key = sources[i].key
+                guard let index = keys[key] ?? bibliographyKeys[key] else { continue }
                 if builder.entries[index].citedBy.last != path { builder.entries[index].citedBy.append(path) }
             }
             pageKeys[path] = keys
@@ -89,8 +95,9 @@ struct ReferenceIndex: Sendable {
     private struct Builder {
         var entries: [Entry] = []
         var byIdentity: [String: Int] = [:]
-        /// Per key, the distinct sources seen under it and their entries.
-        var byKey: [String: [(Reference, Int)]] = [:]
+        /// Per key, the entries of the distinct sources seen under it (each entry's `reference`
+        /// is the source it was made for; a copy here retained every one of its strings).
+        var byKey: [String: [Int]] = [:]
         var anchors: Set<String> = []
 
         mutating func entryIndex(for reference: Reference) -> Int {
@@ -101,7 +108,7 @@ struct ReferenceIndex: Sendable {
                 for other in identity where byIdentity[other] == nil { byIdentity[other] = index }
                 return index
             }
-            if let same = byKey[reference.id]?.first(where: { $0.0 == reference }) { return same.1 }
+            if let same = byKey[reference.id]?.first(where: { entries[$0].reference == reference }) { return same }
             // A second source under the same key is `source-KEY-2`, unless a key `KEY-2` has it.
             var suffix = byKey[reference.id]?.count ?? 0
             var anchor = "source-\(reference.id)" + (suffix == 0 ? "" : "-\(suffix + 1)")
@@ -112,7 +119,7 @@ struct ReferenceIndex: Sendable {
             anchors.insert(anchor)
             entries.append(Entry(anchor: anchor, reference: reference, keys: [reference.id], citedBy: []))
             let index = entries.count - 1
-            byKey[reference.id, default: []].append((reference, index))
+            byKey[reference.id, default: []].append(index)
             for id in identity { byIdentity[id] = index }
             return index
         }
