@@ -20,10 +20,11 @@ struct ReferenceIndex: Sendable {
     }
 
     let entries: [Entry]
-    /// Page path → key → index of its entry as first met; `sortedIndex` maps that to `entries`
-    /// (remapping 10,000 pages' dictionaries instead took a fifth of building the index).
-    private let entryOfPageKey: [String: [String: Int]]
-    private let entryOfBibliographyKey: [String: Int]
+    /// Page path → each source the page cites, in number order, with the index of its entry as
+    /// first met (-1 for none); `sortedIndex` maps that to `entries` (remapping 10,000 pages'
+    /// lists instead took a fifth of building the index). Worked out here, where each citation
+    /// is resolved anyway: looking each up again for the page's reference list took as long.
+    private let citedEntries: [String: [(key: String, entry: Int)]]
     private let sortedIndex: [Int]
 
     init(pages: [SitePage], bibliography: [LocatedReference]) {
@@ -32,8 +33,8 @@ struct ReferenceIndex: Sendable {
         for located in bibliography where bibliographyKeys[located.reference.id] == nil {
             bibliographyKeys[located.reference.id] = builder.entryIndex(for: located.reference)
         }
-        var pageKeys: [String: [String: Int]] = [:]
-        pageKeys.reserveCapacity(pages.count)
+        var citedEntries: [String: [(key: String, entry: Int)]] = [:]
+        citedEntries.reserveCapacity(pages.count)
         for page in pages {
             let path = page.result.relativePath
             // By index, not `for … in`: a loop variable is a copy, which retains each string.
@@ -44,12 +45,16 @@ struct ReferenceIndex: Sendable {
                 keys[references[i].reference.id] = builder.entryIndex(for: references[i].reference)
             }
             let sources = page.citations.sources
+            var cited: [(key: String, entry: Int)] = []
+            cited.reserveCapacity(sources.count)
             for i in sources.indices {
                 let key = sources[i].key
-                guard let index = keys[key] ?? bibliographyKeys[key] else { continue }
+                let index = keys[key] ?? bibliographyKeys[key]
+                cited.append((key, index ?? -1))
+                guard let index else { continue }
                 if builder.entries[index].citedBy.last != path { builder.entries[index].citedBy.append(path) }
             }
-            pageKeys[path] = keys
+            citedEntries[path] = cited
         }
         // The builder let go first, so that changing the list changes it in place rather than
         // copying every entry (a copy retains each of an entry's strings; 66,000 entries).
@@ -69,8 +74,7 @@ struct ReferenceIndex: Sendable {
         for (newIndex, oldIndex) in order.enumerated() { remap[oldIndex] = newIndex }
         Self.permute(&list, order)
         entries = list
-        entryOfPageKey = pageKeys
-        entryOfBibliographyKey = bibliographyKeys
+        self.citedEntries = citedEntries
         sortedIndex = remap
     }
 
@@ -127,12 +131,12 @@ struct ReferenceIndex: Sendable {
 
     /// The entry a page's citation of `key` belongs to.
     func entry(page path: String, key: String) -> Int? {
-        entries(page: path, keys: CollectionOfOne(key))[0]
+        citedEntries[path]?.first { $0.key == key }.flatMap { $0.entry < 0 ? nil : sortedIndex[$0.entry] }
     }
 
-    /// The entry each of a page's citations of `keys` belongs to, the page looked up once.
-    func entries(page path: String, keys: some Sequence<String>) -> [Int?] {
-        let own = entryOfPageKey[path]
-        return keys.map { key in (own?[key] ?? entryOfBibliographyKey[key]).map { sortedIndex[$0] } }
+    /// The entry of each source the page at `path` cites, in number order (its
+    /// `citations.sources`).
+    func citedEntries(page path: String) -> [Int?] {
+        (citedEntries[path] ?? []).map { $0.entry < 0 ? nil : sortedIndex[$0.entry] }
     }
 }

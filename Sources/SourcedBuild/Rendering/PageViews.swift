@@ -65,7 +65,7 @@ struct PageViews {
     /// The page's cited sources, in number order.
     func references(_ page: SitePage) -> [CitedReferenceView] {
         let index = site.referenceIndex
-        let entries = index.entries(page: page.result.relativePath, keys: page.citations.sources.lazy.map(\.key))
+        let entries = index.citedEntries(page: page.result.relativePath)
         return zip(page.citations.sources, entries).map { cited, entry in
             CitedReferenceView(
                 key: cited.key, reference: cited.reference,
