@@ -28,8 +28,11 @@ struct ReferenceIndex: Sendable {
     private let sortedIndex: [Int]
 
     init(pages: [SitePage], bibliography: [LocatedReference]) {
-        var builder = Builder()
+        // At most one entry a source: made at that size, the tables are not grown (and rehashed)
+        // as they fill, which was a third of assigning the entries.
+        var builder = Builder(capacity: bibliography.count + pages.reduce(0) { $0 + $1.metadata.references.count })
         var bibliographyKeys: [String: Int] = [:]
+        bibliographyKeys.reserveCapacity(bibliography.count)
         for located in bibliography where bibliographyKeys[located.reference.id] == nil {
             bibliographyKeys[located.reference.id] = builder.entryIndex(for: located.reference)
         }
@@ -103,6 +106,13 @@ struct ReferenceIndex: Sendable {
         /// is the source it was made for; a copy here retained every one of its strings).
         var byKey: [String: [Int]] = [:]
         var anchors: Set<String> = []
+
+        init(capacity: Int = 0) {
+            entries.reserveCapacity(capacity)
+            byIdentity.reserveCapacity(capacity)
+            byKey.reserveCapacity(capacity)
+            anchors.reserveCapacity(capacity)
+        }
 
         mutating func entryIndex(for reference: Reference) -> Int {
             let identity = reference.identity
