@@ -141,12 +141,15 @@ struct ReferenceIndex: Sendable {
 
     /// The entry a page's citation of `key` belongs to.
     func entry(page path: String, key: String) -> Int? {
-        citedEntries[path]?.first { $0.key == key }.flatMap { $0.entry < 0 ? nil : sortedIndex[$0.entry] }
+        citedEntries[path]?.first { $0.key == key }.flatMap { sorted($0.entry) }
     }
 
     /// The entry of each source the page at `path` cites, in number order (its
     /// `citations.sources`).
     func citedEntries(page path: String) -> [Int?] {
-        (citedEntries[path] ?? []).map { $0.entry < 0 ? nil : sortedIndex[$0.entry] }
+        (citedEntries[path] ?? []).map { sorted($0.entry) }
     }
+
+    /// Where the entry first met as `entry` is in `entries`; nil for -1, no entry.
+    private func sorted(_ entry: Int) -> Int? { entry < 0 ? nil : sortedIndex[entry] }
 }
