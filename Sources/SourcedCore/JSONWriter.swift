@@ -7,9 +7,13 @@ package struct JSONWriter {
     package private(set) var bytes: [UInt8] = []
     /// False writes exactly what Foundation's JSONEncoder writes with `.withoutEscapingSlashes`.
     package let escapesMarkup: Bool
+    /// For JSON inside an HTML page's script element: a string's `"` is written `\u0022`, so the
+    /// page holds no quote character a combining mark could follow (see `String.htmlEscaped`).
+    package let escapesQuotes: Bool
 
-    package init(escapesMarkup: Bool = true) {
+    package init(escapesMarkup: Bool = true, escapesQuotes: Bool = false) {
         self.escapesMarkup = escapesMarkup
+        self.escapesQuotes = escapesQuotes
     }
 
     package mutating func raw(_ text: String) {
@@ -42,6 +46,7 @@ package struct JSONWriter {
 
     private mutating func escape(_ byte: UInt8) {
         switch byte {
+        case UInt8(ascii: "\"") where escapesQuotes: unicodeEscape(byte)
         case UInt8(ascii: "\""): bytes += #"\""#.utf8
         case UInt8(ascii: "\\"): bytes += #"\\"#.utf8
         case UInt8(ascii: "\n"): bytes += #"\n"#.utf8

@@ -47,7 +47,17 @@ struct PageViews {
             references: Markup(value: ReferenceListView(sources: references(page)), html: ReferenceMarkup.list),
             hasReferences: !page.citations.sources.isEmpty,
             toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
-            root: root)
+            root: root, structuredData: Markup(value: structuredData(page), html: StructuredDataView.html))
+    }
+
+    /// What the page's JSON-LD says.
+    func structuredData(_ page: SitePage) -> StructuredDataView {
+        let m = page.metadata
+        return StructuredDataView(
+            name: m.title, description: m.summary, url: site.settings.absoluteBase + page.path,
+            language: site.settings.language, lastReviewed: m.review.reviewed?.description,
+            reviewers: m.review.reviewers, modified: m.review.updated?.description, audience: m.audience,
+            sources: page.citations.sources.map(\.reference))
     }
 
     /// The body with what fills its placeholders.

@@ -38,6 +38,8 @@ struct TopicView: TemplateView {
     /// The page's `##` headings, for themes that place a table of contents.
     var toc: [TocEntry]
     var root: String
+    /// `<script type="application/ld+json">`: the page as schema.org's `MedicalWebPage`.
+    var structuredData: Markup<StructuredDataView>
 
     struct TagLink: Encodable, Sendable {
         var name: String
