@@ -8,6 +8,18 @@
 package struct Reference: Sendable, Equatable, Hashable, Encodable {
     package enum Kind: String, Sendable, Encodable, CaseIterable {
         case guideline, research, review, book, web, other
+
+        /// What a reference entry says the source is; nil for `other`.
+        package var label: String? {
+            switch self {
+            case .guideline: "Guideline"
+            case .research: "Research"
+            case .review: "Review"
+            case .book: "Book"
+            case .web: "Web page"
+            case .other: nil
+            }
+        }
     }
 
     /// The fields themselves.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `Content/site.yaml`, with the defaults of SPEC §2.
 package struct SiteSettings: Sendable, Equatable {
     package var title: String
@@ -11,6 +13,14 @@ package struct SiteSettings: Sendable, Equatable {
     package var publishStatuses: [ReviewStatus]
     package var uncitedClaims: ClaimPolicy
     package var exemptSections: [String]
+    /// The content path of the page that says how pages are written and reviewed, linked from
+    /// every topic page.
+    package var editorialPolicy: String?
+    /// Who reviews the pages, in a line on every topic page.
+    package var reviewBoard: String?
+    /// Where a reader suggests an edit, with `{path}` for the page's content path (MkDocs'
+    /// `edit_uri`).
+    package var editURL: String?
 
     package enum ClaimPolicy: String, Sendable, CaseIterable {
         case error, warning, off
@@ -20,7 +30,8 @@ package struct SiteSettings: Sendable, Equatable {
         title: String = "Knowledge base", baseURL: String = "/", language: String = "en",
         disclaimer: String? = nil, reviewMaxAgeDays: Int = 365, reviewDashboard: Bool = true,
         publishStatuses: [ReviewStatus] = ReviewStatus.allCases, uncitedClaims: ClaimPolicy = .error,
-        exemptSections: [String] = ["References", "See also"]
+        exemptSections: [String] = ["References", "See also"], editorialPolicy: String? = nil,
+        reviewBoard: String? = nil, editURL: String? = nil
     ) {
         self.title = title
         self.baseURL = baseURL
@@ -31,6 +42,15 @@ package struct SiteSettings: Sendable, Equatable {
         self.publishStatuses = publishStatuses
         self.uncitedClaims = uncitedClaims
         self.exemptSections = exemptSections
+        self.editorialPolicy = editorialPolicy
+        self.reviewBoard = reviewBoard
+        self.editURL = editURL
+    }
+
+    /// The page at content path `path`'s "Suggest an edit" link, if the site has one.
+    package func editLink(_ path: String) -> String? {
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        return editURL?.replacingOccurrences(of: "{path}", with: encoded)
     }
 
     /// The path every site URL starts with: the path of `base_url`, ending in `/`.

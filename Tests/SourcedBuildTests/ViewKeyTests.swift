@@ -15,6 +15,7 @@ import Testing
         var files = RenderReuseTests.files
         files["Content/site.yaml"] =
             "title: Keys\nbase_url: https://kb.example.org/\ndisclaimer: Not advice; see [C](topics/c.md).\nreview:\n  max_age_days: 60\n"
+            + "editorial_policy: topics/c.md\nreview_board: The board\nedit_url: https://git.example.org/edit/{path}\n"
         files["Content/topics/e.md"] = """
             ---
             title: E

@@ -16,7 +16,9 @@ struct Site: Sendable {
     var unreadable: [PageResult]
     var attachments: Set<String>
     /// The settings' disclaimer, parsed.
-    var disclaimer: Disclaimer?
+    var disclaimer: SettingsMarkdown?
+    /// The settings' editorial policy, as a link to its page.
+    var editorialPolicy: SettingsMarkdown?
     /// Built on first use: `check` never needs it, and the preview only once a page is
     /// rendered (it cost 0.45 s of every 10,000-page rebuild).
     var referenceIndex: ReferenceIndex { referenceIndexBox.value }

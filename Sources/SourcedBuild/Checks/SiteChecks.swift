@@ -111,13 +111,16 @@ enum SiteChecks {
             anchors: page.anchors, isPublished: page.isPublished, site: site)
     }
 
-    /// The disclaimer's links, as a published page's (it is on every topic page), each reported
-    /// at the `disclaimer:` field; a `#fragment` names a heading of whichever page shows it.
+    /// The links of the disclaimer and of the editorial policy, as a published page's (both are
+    /// on every topic page), each reported at its field; a `#fragment` names a heading of
+    /// whichever page shows it.
     static func disclaimerLinks(_ site: Site) -> [Diagnostic] {
-        guard let disclaimer = site.disclaimer else { return [] }
-        return links(
-            disclaimer.markdown.links, disclaimer.links, file: disclaimer.file, from: nil, anchors: nil,
-            isPublished: true, site: site, at: disclaimer.position)
+        [site.disclaimer, site.editorialPolicy].compactMap { $0 }.flatMap { text in
+            links(
+                text.markdown.links, text.links, file: text.file, from: nil, anchors: nil, isPublished: true,
+                site: site,
+                at: text.position)
+        }
     }
 
     /// What is wrong with each link, written in `file` (the page at content path `from`, if it

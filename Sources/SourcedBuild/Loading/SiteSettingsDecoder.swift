@@ -17,7 +17,10 @@ enum SiteSettingsDecoder {
         guard let root = reader.compose(text),
             let f = reader.mapping(
                 root, "site.yaml",
-                allowed: ["title", "base_url", "language", "disclaimer", "review", "publish", "citations"])
+                allowed: [
+                    "title", "base_url", "language", "disclaimer", "review", "publish", "citations", "editorial_policy",
+                    "review_board", "edit_url",
+                ])
         else { return (settings, reader.diagnostics, [:]) }
         let positions = f.mapValues { reader.position($0) }
 
@@ -25,6 +28,26 @@ enum SiteSettingsDecoder {
         settings.baseURL = reader.string(f["base_url"], "base_url") ?? settings.baseURL
         settings.language = reader.string(f["language"], "language") ?? settings.language
         settings.disclaimer = reader.string(f["disclaimer"], "disclaimer")
+        settings.reviewBoard = reader.string(f["review_board"], "review_board")
+        if let node = f["editorial_policy"], let path = reader.string(node, "editorial_policy") {
+            // It becomes a Markdown link's destination: nothing in it may end the link.
+            if path.isEmpty || path.contains(where: { "<>\n\r".contains($0) }) {
+                reader.report(node, "'editorial_policy' must be the path of a page, such as about/editorial-policy.md")
+            } else {
+                settings.editorialPolicy = path
+            }
+        }
+        if let node = f["edit_url"], let url = reader.string(node, "edit_url") {
+            if !ReferenceDecoder.isValidWebURL(url.replacingOccurrences(of: "{path}", with: "x"))
+                || !url.contains("{path}")
+            {
+                reader.report(
+                    node, "'edit_url' must be an http or https URL with {path} where the page's path goes",
+                    hint: "such as https://github.com/org/kb/edit/main/Content/{path}")
+            } else {
+                settings.editURL = url
+            }
+        }
         if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
             settings.reviewMaxAgeDays =
                 reader.integer(review["max_age_days"], "max_age_days", in: SiteSettings.reviewMaxAgeRange)

@@ -76,10 +76,23 @@ enum PageParser {
 
     /// `site.yaml`'s disclaimer, parsed as a page body at the top of the content folder; nil
     /// when the settings have none.
-    static func disclaimer(_ settings: SiteSettings, file: String, position: TextPosition) -> Disclaimer? {
-        guard let text = settings.disclaimer else { return nil }
+    static func disclaimer(_ settings: SiteSettings, file: String, position: TextPosition) -> SettingsMarkdown? {
+        settings.disclaimer.map { settingsMarkdown($0, settings, file: file, position: position) }
+    }
+
+    /// `site.yaml`'s editorial policy, as the link "View editorial policy" to its page; nil when
+    /// the settings name none.
+    static func editorialPolicy(_ settings: SiteSettings, file: String, position: TextPosition) -> SettingsMarkdown? {
+        settings.editorialPolicy.map {
+            settingsMarkdown("[View editorial policy](<\($0)>)", settings, file: file, position: position)
+        }
+    }
+
+    private static func settingsMarkdown(
+        _ text: String, _ settings: SiteSettings, file: String, position: TextPosition
+    ) -> SettingsMarkdown {
         let (markdown, links) = renderBody(Array(text.utf8), lineOffset: 0, directory: [], settings: settings)
-        return Disclaimer(file: file, position: position, markdown: markdown, links: links)
+        return SettingsMarkdown(file: file, position: position, markdown: markdown, links: links)
     }
 
     /// Resolves a link destination written in a page in `directory` (content-relative).

@@ -90,7 +90,9 @@ package struct PageResult: Sendable, Equatable {
 /// Where a link in a page body points, resolved against the content folder.
 /// `site.yaml`'s disclaimer, shown on every topic page: Markdown whose links are checked and
 /// rewritten as a page's are, reported at the field (its text's lines are not the file's).
-struct Disclaimer: Sendable {
+/// Markdown written in `site.yaml` (the disclaimer, the editorial-policy link), parsed as a
+/// page body at the top of the content folder; its links are checked at its field.
+struct SettingsMarkdown: Sendable {
     var file: String
     var position: TextPosition
     var markdown: RenderedMarkdown

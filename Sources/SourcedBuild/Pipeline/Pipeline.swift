@@ -163,6 +163,8 @@ package enum Pipeline {
         if let file = tree.siteSettings {
             site.disclaimer = PageParser.disclaimer(
                 settings, file: file.path, position: settingsPositions["disclaimer"] ?? .init(line: 1, column: 1))
+            site.editorialPolicy = PageParser.editorialPolicy(
+                settings, file: file.path, position: settingsPositions["editorial_policy"] ?? .init(line: 1, column: 1))
         }
         if indexesReferences { Task.detached { [site] in _ = site.referenceIndex } }
         var diagnostics = settingsDiagnostics + bibliographyDiagnostics

@@ -7,6 +7,7 @@ import SourcedMarkdown
 struct PageViews {
     let site: Site
     let disclaimerHTML: String?
+    let editorialPolicyHTML: String?
     /// The site's root path, worked out from its base URL once (it was 18% of the reference
     /// index page, asked for once per link).
     let root: String
@@ -14,11 +15,13 @@ struct PageViews {
     init(site: Site) {
         self.site = site
         root = site.settings.rootPath
-        disclaimerHTML = site.disclaimer.map { disclaimer in
-            PageParser.fillTopicLinks(CitationPlaceholder.fill(disclaimer.markdown.html) { _ in "" }) { index in
-                Self.topicLinkURL(disclaimer.links, index, site: site, root: site.settings.rootPath) ?? "#"
+        func html(_ text: SettingsMarkdown) -> String {
+            PageParser.fillTopicLinks(CitationPlaceholder.fill(text.markdown.html) { _ in "" }) { index in
+                Self.topicLinkURL(text.links, index, site: site, root: site.settings.rootPath) ?? "#"
             }
         }
+        disclaimerHTML = site.disclaimer.map(html)
+        editorialPolicyHTML = site.editorialPolicy.map(html)
     }
 
     func url(of page: SitePage) -> String { root + page.path }
@@ -43,7 +46,10 @@ struct PageViews {
                 ? nil
                 : "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'.",
             tags: m.tags.map { .init(name: $0, url: root + "#tag-" + HeadingAnchors.slug($0)) },
-            hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, body: Markup(value: body(page), html: BodyView.html),
+            hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, editorialPolicy: editorialPolicyHTML,
+            reviewBoard: site.settings.reviewBoard, editLink: site.settings.editLink(page.result.relativePath),
+            hasTrust: site.settings.reviewBoard != nil || editorialPolicyHTML != nil || site.settings.editURL != nil,
+            body: Markup(value: body(page), html: BodyView.html),
             references: Markup(value: ReferenceListView(sources: references(page)), html: ReferenceMarkup.list),
             hasReferences: !page.citations.sources.isEmpty,
             toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },

@@ -10,6 +10,7 @@ enum ReferenceMarkup {
             let r = cited.reference
             let key = cited.key.htmlEscaped
             html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"
+            if let label = r.type.label { html += "    <span class=\"reference-type\">\(label)</span>\n" }
             html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
             html += "    <span class=\"reference-links\">\(links(r, indexURL: cited.indexURL))</span>\n"
             let backlinks = cited.groups.enumerated().map { n, group in
@@ -35,7 +36,9 @@ enum ReferenceMarkup {
         for alias in entry.aliasAnchors {
             html += "<span id=\"\(alias.htmlEscaped)\" class=\"source-alias\"></span>"
         }
-        html += "\n  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
+        html += "\n"
+        if let label = r.type.label { html += "  <span class=\"reference-type\">\(label)</span>\n" }
+        html += "  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
         html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"
         if entry.citedBy.isEmpty {
             html += "  <p class=\"cited-by\">Not cited by any published topic.</p>\n"

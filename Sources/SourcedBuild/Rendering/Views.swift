@@ -30,6 +30,14 @@ struct TopicView: TemplateView {
     var tags: [TagLink]
     var hasTags: Bool
     var disclaimer: String?
+    /// `<p><a href="…">View editorial policy</a></p>`, when `site.yaml` names the page.
+    var editorialPolicy: String?
+    /// Who reviews the pages ("All articles are reviewed for accuracy by …").
+    var reviewBoard: String?
+    /// Where a reader suggests an edit to this page.
+    var editLink: String?
+    /// Whether there is a review board, an editorial policy or an edit link to show.
+    var hasTrust: Bool
     /// The body HTML, citation markers and topic links filled in.
     var body: Markup<BodyView>
     /// `<ol class="references">`.

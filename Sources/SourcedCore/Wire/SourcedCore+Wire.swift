@@ -131,12 +131,16 @@ extension SiteSettings: WireCodable {
         wire.write(publishStatuses)
         wire.write(uncitedClaims)
         wire.write(exemptSections)
+        wire.write(editorialPolicy)
+        wire.write(reviewBoard)
+        wire.write(editURL)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
         self.init(
             title: try wire.read(), baseURL: try wire.read(), language: try wire.read(), disclaimer: try wire.read(),
             reviewMaxAgeDays: try wire.read(), reviewDashboard: try wire.read(), publishStatuses: try wire.read(),
-            uncitedClaims: try wire.read(), exemptSections: try wire.read())
+            uncitedClaims: try wire.read(), exemptSections: try wire.read(), editorialPolicy: try wire.read(),
+            reviewBoard: try wire.read(), editURL: try wire.read())
     }
 }
