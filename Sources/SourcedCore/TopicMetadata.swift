@@ -8,8 +8,20 @@ package struct TopicMetadata: Sendable, Equatable {
     package var audience: String?
     package var review: Review
     package var references: [LocatedReference]
+    /// `kind: page` (about, editorial policy, contact): no claim rule, no review, not listed
+    /// among the topics.
+    package var kind: Kind = .topic
+    /// `nav: true`: linked from the top navigation of every page.
+    package var nav = false
     /// Where each field's value was written, by dotted name (`slug`, `review.reviewed`).
     package var positions: [String: TextPosition] = [:]
+
+    package enum Kind: String, Sendable, CaseIterable {
+        case topic, page
+    }
+
+    /// Whether the claim rule and the review apply: a topic, not a plain page.
+    package var isTopic: Bool { kind == .topic }
 
     package struct Review: Sendable, Equatable {
         package var status: ReviewStatus

@@ -41,6 +41,7 @@ import Testing
             E cites [@shared].
             """
         files["Content/topics/draft.md"] = "---\ntitle: Draft\nreview:\n  status: draft\n---\n\nNothing yet.\n"
+        files["Content/about.md"] = "---\ntitle: About\nkind: page\nnav: true\n---\n\nAbout the site.\n"
         let site = try TempSite(files)
         let content = site.root.appendingPathComponent("Content").path
         let (built, checked) = try await Pipeline.assembleAndCheck(content: content, today: Day("2026-11-01")!)
@@ -93,14 +94,16 @@ import Testing
     @Test func contextsNameEachPropertyInSnakeCase() {
         let layout = LayoutView(
             lang: "en", siteTitle: "S", pageTitle: "P", description: nil, root: "/", canonical: "/x/",
-            navHome: true, navReferences: false, navReview: false, hasDashboard: true)
+            navHome: true, navReferences: false, navReview: false, hasDashboard: true, navPages: [])
         let context = layout.context
         #expect(context["site_title"] as? String == "S")
         #expect(context["page_title"] as? String == "P")
         #expect(context["nav_home"] as? Bool == true)
         #expect(context["has_dashboard"] as? Bool == true)
         #expect(context["description"] == nil)
-        #expect(context.count == 9)
+        // Nine, and the empty list of navigation pages.
+        #expect(context.count == 10)
+        #expect((context["nav_pages"] as? [Any])?.isEmpty == true)
     }
 
     /// A view holding what no template places (a floating-point number) has no key, so the

@@ -184,7 +184,8 @@ extension SiteAssembler {
         }
         return SitePage(
             result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
-            badge: badge, isPublished: settings.publishStatuses.contains(metadata.review.status),
+            // A plain page has no review to hold it back.
+            badge: badge, isPublished: !metadata.isTopic || settings.publishStatuses.contains(metadata.review.status),
             anchors: Set(markdown.headings.map(\.anchor)))
     }
 }

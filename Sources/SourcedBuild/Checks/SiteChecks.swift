@@ -22,8 +22,11 @@ enum SiteChecks {
     /// The checks that look at nothing but the page (and the settings, day and bibliography
     /// it was assembled with).
     static func own(_ page: SitePage, _ site: Site, exempt: Set<String>) -> [Diagnostic] {
-        unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site)
-            + uncitedClaims(page, site.settings, exempt: exempt) + reviewAge(page, site) + approvalCurrency(page)
+        // A plain page (`kind: page`) makes no claims that need sources and has no review.
+        let topicOnly =
+            page.metadata.isTopic
+            ? uncitedClaims(page, site.settings, exempt: exempt) + reviewAge(page, site) + approvalCurrency(page) : []
+        return unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site) + topicOnly
             + futureDates(page, site)
     }
 

@@ -3,7 +3,9 @@ import Yams
 
 /// Decodes a topic page's front matter into `TopicMetadata`.
 enum TopicDecoder {
-    static let fields = ["title", "question", "summary", "slug", "tags", "audience", "review", "references"]
+    static let fields = [
+        "title", "question", "summary", "slug", "tags", "audience", "review", "references", "kind", "nav",
+    ]
     static let reviewFields = ["status", "reviewers", "reviewed", "updated", "fingerprint"]
 
     static func decode(_ yaml: String, file: String, lineOffset: Int) -> (TopicMetadata?, [Diagnostic]) {
@@ -12,6 +14,7 @@ enum TopicDecoder {
         guard let f = reader.mapping(root, "front matter", allowed: fields) else { return (nil, reader.diagnostics) }
 
         let title = reader.requiredString(f, "title", in: "front matter", at: root)
+        let kind = reader.choice(f["kind"], "kind", as: TopicMetadata.Kind.self) ?? .topic
         let slug = reader.string(f["slug"], "slug")
         if let slug, let node = f["slug"], !isValidSlug(slug) {
             reader.report(node, "slug '\(slug)' may hold only lower-case letters, digits, '-' and '_'")
@@ -35,7 +38,7 @@ enum TopicDecoder {
                     node, "review is missing the required field 'status'",
                     hint: "use one of: \(ReviewStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-        } else if f["review"] == nil {
+        } else if f["review"] == nil, kind == .topic {
             reader.report(root, "front matter is missing the required field 'review' (with its 'status')")
         }
         let references = ReferenceDecoder.decodeList(f["references"], reader: &reader)
@@ -50,8 +53,11 @@ enum TopicDecoder {
             audience: reader.string(f["audience"], "audience"),
             review: review ?? .init(status: .draft),
             references: references)
+        metadata.kind = kind
+        metadata.nav = reader.bool(f["nav"], "nav") ?? false
         metadata.positions = positions
-        let valid = title != nil && review != nil
+        // A plain page needs no review; one it gives is read as a topic's is.
+        let valid = title != nil && (review != nil || (kind == .page && f["review"] == nil))
         return (valid ? metadata : nil, reader.diagnostics)
     }
 

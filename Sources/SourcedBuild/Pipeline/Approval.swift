@@ -29,6 +29,10 @@ extension Pipeline {
             }
             throw StageFailure(.review, path: page, reason: "'\(page)' is not a topic page in '\(content)'")
         }
+        guard target.metadata.isTopic else {
+            throw StageFailure(
+                .review, path: page, reason: "'\(page)' is a plain page (kind: page), which has no review to approve")
+        }
         guard own.errorCount == 0 else {
             return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
         }

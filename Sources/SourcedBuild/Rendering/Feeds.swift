@@ -26,7 +26,8 @@ struct Feeds {
     /// Atom feed of topics, newest `updated` first.
     func atom() -> String {
         func stamp(_ day: Day) -> String { "\(day)T00:00:00Z" }
-        let entries = published.map { page in
+        // The feed announces topics; plain pages are in the sitemap and the search index.
+        let entries = published.filter(\.metadata.isTopic).map { page in
             (page, page.metadata.review.updated ?? page.metadata.review.reviewed ?? site.today)
         }
         .sorted { ($0.1, $1.0.metadata.title) > ($1.1, $0.0.metadata.title) }

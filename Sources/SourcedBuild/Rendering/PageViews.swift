@@ -8,6 +8,8 @@ struct PageViews {
     let site: Site
     let disclaimerHTML: String?
     let editorialPolicyHTML: String?
+    /// The pages that say `nav: true`, by title, for the top navigation.
+    let navPages: [SitePage]
     /// The site's root path, worked out from its base URL once (it was 18% of the reference
     /// index page, asked for once per link).
     let root: String
@@ -22,6 +24,9 @@ struct PageViews {
         }
         disclaimerHTML = site.disclaimer.map(html)
         editorialPolicyHTML = site.editorialPolicy.map(html)
+        navPages = site.pages.filter { $0.metadata.nav && $0.isPublished }.sorted {
+            ($0.metadata.title, $0.file) < ($1.metadata.title, $1.file)
+        }
     }
 
     func url(of page: SitePage) -> String { root + page.path }
@@ -32,28 +37,36 @@ struct PageViews {
             pageTitle: title == site.settings.title ? title : "\(title) · \(site.settings.title)",
             description: description, root: root, canonical: site.settings.absoluteBase + path,
             navHome: section == "home", navReferences: section == "references", navReview: section == "review",
-            hasDashboard: site.settings.reviewDashboard)
+            hasDashboard: site.settings.reviewDashboard,
+            navPages: navPages.map { .init(title: $0.metadata.title, url: url(of: $0), current: $0.path == path) })
     }
 
     // MARK: Topic page
 
     func topic(_ page: SitePage) -> TopicView {
         let m = page.metadata
+        // A plain page (`kind: page`) has no review, no disclaimer, no trust line and no
+        // MedicalWebPage data: it is about the site, not a clinical answer.
+        let topic = m.isTopic
         return TopicView(
             title: m.title, question: m.question, summary: m.summary, audience: m.audience,
-            badge: BadgeView(page, settings: site.settings),
+            badge: topic ? BadgeView(page, settings: site.settings) : nil,
             unpublished: page.isPublished
                 ? nil
                 : "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'.",
             tags: m.tags.map { .init(name: $0, url: root + "#tag-" + HeadingAnchors.slug($0)) },
-            hasTags: !m.tags.isEmpty, disclaimer: disclaimerHTML, editorialPolicy: editorialPolicyHTML,
-            reviewBoard: site.settings.reviewBoard, editLink: site.settings.editLink(page.result.relativePath),
-            hasTrust: site.settings.reviewBoard != nil || editorialPolicyHTML != nil || site.settings.editURL != nil,
+            hasTags: !m.tags.isEmpty, disclaimer: topic ? disclaimerHTML : nil,
+            editorialPolicy: topic ? editorialPolicyHTML : nil, reviewBoard: topic ? site.settings.reviewBoard : nil,
+            editLink: site.settings.editLink(page.result.relativePath),
+            hasTrust: topic
+                ? site.settings.reviewBoard != nil || editorialPolicyHTML != nil || site.settings.editURL != nil
+                : site.settings.editURL != nil,
             body: Markup(value: body(page), html: BodyView.html),
             references: Markup(value: ReferenceListView(sources: references(page)), html: ReferenceMarkup.list),
             hasReferences: !page.citations.sources.isEmpty,
             toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
-            root: root, structuredData: Markup(value: structuredData(page), html: StructuredDataView.html))
+            root: root,
+            structuredData: topic ? Markup(value: structuredData(page), html: StructuredDataView.html) : nil)
     }
 
     /// What the page's JSON-LD says.
@@ -128,7 +141,9 @@ struct PageViews {
             badge: .init(status: page.badge.rawValue, label: page.badge.label), summary: page.metadata.summary)
     }
 
+    /// The published topics by tag; plain pages are not listed.
     func home(_ published: [SitePage]) -> HomeView {
+        let published = published.filter(\.metadata.isTopic)
         var byTag: [String: [SitePage]] = [:]
         for page in published {
             for tag in page.metadata.tags.isEmpty ? ["Untagged"] : page.metadata.tags {
@@ -195,7 +210,9 @@ struct PageViews {
             }
         }
         let byFile = Dictionary(grouping: diagnostics, by: \.file)
-        let pages = site.pages.sorted {
+        // Plain pages have no review to track.
+        let topics = site.pages.filter(\.metadata.isTopic)
+        let pages = topics.sorted {
             (rank($0.badge), $0.metadata.title, $0.file) < (rank($1.badge), $1.metadata.title, $1.file)
         }
         let rows = pages.map { page in
@@ -214,9 +231,9 @@ struct PageViews {
         }
         let counts = BadgeStatus.allCases.map { status in
             DashboardView.StatusCount(
-                status: status.rawValue, label: status.label, count: site.pages.count { $0.badge == status })
+                status: status.rawValue, label: status.label, count: topics.count { $0.badge == status })
         }
-        let reviewers = Set(site.pages.flatMap(\.metadata.review.reviewers)).sorted().map(DashboardView.Reviewer.init)
+        let reviewers = Set(topics.flatMap(\.metadata.review.reviewers)).sorted().map(DashboardView.Reviewer.init)
         return DashboardView(
             rows: rows, counts: counts, reviewers: reviewers, today: site.today.description, root: root)
     }

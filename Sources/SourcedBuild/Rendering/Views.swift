@@ -16,6 +16,15 @@ struct LayoutView: TemplateView {
     var navReferences: Bool
     var navReview: Bool
     var hasDashboard: Bool
+    /// The plain pages that ask to be in the top navigation (`nav: true`).
+    var navPages: [NavPage]
+
+    struct NavPage: Encodable, Sendable {
+        var title: String
+        var url: String
+        /// This is that page.
+        var current: Bool
+    }
 }
 
 /// `topic.mustache`.
@@ -24,7 +33,8 @@ struct TopicView: TemplateView {
     var question: String?
     var summary: String?
     var audience: String?
-    var badge: BadgeView
+    /// Nil on a plain page (`kind: page`).
+    var badge: BadgeView?
     /// Set only in the preview, for a page `build` leaves out.
     var unpublished: String?
     var tags: [TagLink]
@@ -47,7 +57,7 @@ struct TopicView: TemplateView {
     var toc: [TocEntry]
     var root: String
     /// `<script type="application/ld+json">`: the page as schema.org's `MedicalWebPage`.
-    var structuredData: Markup<StructuredDataView>
+    var structuredData: Markup<StructuredDataView>?
 
     struct TagLink: Encodable, Sendable {
         var name: String

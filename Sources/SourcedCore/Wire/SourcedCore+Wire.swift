@@ -24,6 +24,7 @@ extension Day: WireCodable {
 
 extension ReviewStatus: WireCodable {}
 extension Reference.Kind: WireCodable {}
+extension TopicMetadata.Kind: WireCodable {}
 extension Severity: WireCodable {}
 extension Rule: WireCodable {}
 extension SiteSettings.ClaimPolicy: WireCodable {}
@@ -106,6 +107,8 @@ extension TopicMetadata: WireCodable {
         wire.write(audience)
         wire.write(review)
         wire.write(references)
+        wire.write(kind)
+        wire.write(nav)
         let fields = positions.keys.sorted()
         wire.write(fields)
         for field in fields { wire.write(positions[field]!) }
@@ -115,6 +118,8 @@ extension TopicMetadata: WireCodable {
         self.init(
             title: try wire.read(), question: try wire.read(), summary: try wire.read(), slug: try wire.read(),
             tags: try wire.read(), audience: try wire.read(), review: try wire.read(), references: try wire.read())
+        kind = try wire.read()
+        nav = try wire.read()
         let fields: [String] = try wire.read()
         for field in fields { positions[field] = try wire.read() as TextPosition }
     }
