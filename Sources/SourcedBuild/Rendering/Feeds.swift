@@ -60,7 +60,8 @@ struct Feeds {
             json.object([
                 ("headings", { $0.array(page.markdown.headings) { $0.string($1.text) } }),
                 ("question", m.question.map { v in { $0.string(v) } }),
-                ("status", { $0.string(page.badge.rawValue) }),
+                // A plain page has no review, so no status.
+                ("status", m.isTopic ? { $0.string(page.badge.rawValue) } : nil),
                 ("summary", m.summary.map { v in { $0.string(v) } }),
                 ("tags", { $0.array(m.tags) { $0.string($1) } }),
                 ("title", { $0.string(m.title) }),
