@@ -42,6 +42,7 @@ package enum Rule: String, Sendable, CaseIterable {
     case renderLimit = "render-limit"
     case reviewOverdue = "review-overdue"
     case changedSinceApproval = "changed-since-approval"
+    case invalidAudience = "invalid-audience"
 
     package var defaultSeverity: Severity {
         switch self {

@@ -21,6 +21,28 @@ package struct SiteSettings: Sendable, Equatable {
     /// Where a reader suggests an edit, with `{path}` for the page's content path (MkDocs'
     /// `edit_uri`).
     package var editURL: String?
+    /// The audiences pages may be written for (`audiences:`), each with the label its switch
+    /// shows, in the order written; empty lets a page name any.
+    package var audiences: [Audience] = []
+    /// The question above a page's audience switch.
+    package var audiencePrompt = "Which best describes you?"
+
+    package struct Audience: Sendable, Equatable {
+        package var name: String
+        package var label: String
+
+        package init(name: String, label: String) {
+            self.name = name
+            self.label = label
+        }
+    }
+
+    /// What the switch calls audience `name`: its label in `site.yaml`, else the name itself,
+    /// capitalised.
+    package func label(ofAudience name: String) -> String {
+        if let audience = audiences.first(where: { $0.name == name }) { return audience.label }
+        return name.prefix(1).uppercased() + name.dropFirst()
+    }
 
     package enum ClaimPolicy: String, Sendable, CaseIterable {
         case error, warning, off

@@ -13,6 +13,9 @@ package struct TopicMetadata: Sendable, Equatable {
     package var kind: Kind = .topic
     /// `nav: true`: linked from the top navigation of every page.
     package var nav = false
+    /// `audiences: [clinician, patient]`: the page is written for each, one page a variant, the
+    /// first at the page's own URL; empty for a page with one version.
+    package var audiences: [String] = []
     /// Where each field's value was written, by dotted name (`slug`, `review.reviewed`).
     package var positions: [String: TextPosition] = [:]
 

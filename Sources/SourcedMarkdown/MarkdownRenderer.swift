@@ -26,10 +26,13 @@ package enum MarkdownRenderer {
     /// - Parameters:
     ///   - body: the Markdown after the front matter.
     ///   - lineOffset: how many file lines precede the body (the front matter's).
+    ///   - audiences: the audiences the page is written for (`::: audience` blocks), the first
+    ///     the one `html` is for.
     ///   - rewriteURL: the URL to emit for each link or image destination.
     package static func render(
         body: [UInt8],
         lineOffset: Int,
+        audiences: [String] = [],
         rewriteURL: (_ destination: String, _ isImage: Bool) -> String
     ) -> RenderedMarkdown {
         precondition(registered)
@@ -48,19 +51,51 @@ package enum MarkdownRenderer {
         let root = parseLock.withLock { _ in UnsafeSendable(cmark_parser_finish(parser)!) }.value
         defer { cmark_node_free(root) }
 
+        let source = SourceLines(body, lineOffset: lineOffset)
+        let fences = AudienceFences(root: root, source: source, audiences: audiences)
         // The walker must not outlive this call: it keeps only the facts, not the closure.
         var facts = withoutActuallyEscaping(rewriteURL) { rewriteURL in
-            var walker = TreeWalker(source: SourceLines(body, lineOffset: lineOffset), rewriteURL: rewriteURL)
+            var walker = TreeWalker(source: source, rewriteURL: rewriteURL)
             walker.walk(root)
             walker.placeCitationsAfterLinks()
             walker.replaceHeadings()
             return walker.facts
         }
+        facts.audienceBlocks = fences.blocks
+        facts.audienceProblems = fences.problems + facts.audienceProblems
 
         let extensions = cmark_parser_get_syntax_extensions(parser)
-        let cHTML = cmark_render_html(root, CMARK_OPT_FOOTNOTES, extensions)!
-        defer { free(cHTML) }
-        facts.html = String(cString: cHTML)
+        func html() -> String {
+            let cHTML = cmark_render_html(root, CMARK_OPT_FOOTNOTES, extensions)!
+            defer { free(cHTML) }
+            return String(cString: cHTML)
+        }
+        guard !fences.blocks.isEmpty else {
+            facts.html = html()
+            return facts
+        }
+        // One rendering per audience, of the tree with only the blocks for it: the walk left the
+        // top-level blocks in their order (a heading's replacement takes its place).
+        var nodes: [OpaquePointer] = []
+        var node = cmark_node_first_child(root)
+        while let current = node {
+            nodes.append(current)
+            node = cmark_node_next(current)
+        }
+        let owners = nodes.count == fences.audienceOfNode.count ? fences.audienceOfNode : nodes.map { _ in nil }
+        var variants: [String] = []
+        for audience in audiences.isEmpty ? [nil] : audiences.map(Optional.some) {
+            for node in nodes { cmark_node_unlink(node) }
+            for (node, owner) in zip(nodes, owners) where owner == nil || owner == audience {
+                cmark_node_append_child(root, node)
+            }
+            variants.append(html())
+        }
+        // Every block back in the tree, for the tree's one free.
+        for node in nodes { cmark_node_unlink(node) }
+        for node in nodes { cmark_node_append_child(root, node) }
+        facts.html = variants[0]
+        facts.variantHTML = Array(variants.dropFirst())
         return facts
     }
 }

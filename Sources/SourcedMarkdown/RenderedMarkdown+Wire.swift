@@ -9,12 +9,46 @@ extension RenderedMarkdown: WireCodable {
         wire.write(links)
         wire.write(citationGroups)
         wire.write(claims)
+        wire.write(audienceBlocks)
+        wire.write(variantHTML)
+        wire.write(audienceProblems)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
         self.init(
             html: try wire.read(), headings: try wire.read(), links: try wire.read(),
             citationGroups: try wire.read(), claims: try wire.read())
+        audienceBlocks = try wire.read()
+        variantHTML = try wire.read()
+        audienceProblems = try wire.read()
+    }
+}
+
+extension AudienceBlock: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(audience)
+        wire.write(lines.lowerBound)
+        wire.write(lines.upperBound)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        let audience: String = try wire.read()
+        let first: Int = try wire.read()
+        let last: Int = try wire.read()
+        guard first <= last else { throw WireError() }
+        self.init(audience: audience, lines: first...last)
+    }
+}
+
+extension AudienceProblem: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(position)
+        wire.write(message)
+        wire.write(hint)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(position: try wire.read(), message: try wire.read(), hint: try wire.read())
     }
 }
 

@@ -11,6 +11,12 @@ package struct RenderedMarkdown: Sendable, Equatable {
     package var links: [Link]
     package var citationGroups: [CitationGroup]
     package var claims: [Claim]
+    /// The page's `::: audience` blocks, in order.
+    package var audienceBlocks: [AudienceBlock] = []
+    /// The HTML of each audience after the first the page lists, in that order; empty when the
+    /// page has no audience block (every variant is then `html`).
+    package var variantHTML: [String] = []
+    package var audienceProblems: [AudienceProblem] = []
 
     package init(
         html: String, headings: [Heading], links: [Link], citationGroups: [CitationGroup], claims: [Claim]
@@ -20,6 +26,14 @@ package struct RenderedMarkdown: Sendable, Equatable {
         self.links = links
         self.citationGroups = citationGroups
         self.claims = claims
+    }
+
+    /// Whether something written at file line `line` is in the variant for `audience`: it is
+    /// outside every block or inside one of that audience's.
+    package func isShown(line: Int, to audience: String) -> Bool {
+        guard !audienceBlocks.isEmpty else { return true }
+        let owner = AudienceFences.audience(ofLine: line, in: audienceBlocks)
+        return owner == nil || owner == audience
     }
 }
 

@@ -11,6 +11,8 @@ struct TreeWalker {
     private(set) var links: [Link] = []
     private(set) var citationGroups: [CitationGroup] = []
     private(set) var claims: [Claim] = []
+    /// Audience fences where none may stand (inside a list or a quote).
+    private(set) var audienceProblems: [AudienceProblem] = []
 
     private var anchors = HeadingAnchors()
     private var headingNodes: [(node: OpaquePointer, level: Int, anchor: String)] = []
@@ -30,7 +32,10 @@ struct TreeWalker {
     private var markersAfterLinks: [(link: OpaquePointer, markers: String)] = []
 
     var facts: RenderedMarkdown {
-        RenderedMarkdown(html: "", headings: headings, links: links, citationGroups: citationGroups, claims: claims)
+        var facts = RenderedMarkdown(
+            html: "", headings: headings, links: links, citationGroups: citationGroups, claims: claims)
+        facts.audienceProblems = audienceProblems
+        return facts
     }
 
     init(source: SourceLines, rewriteURL: @escaping (String, Bool) -> String) {
@@ -99,7 +104,13 @@ struct TreeWalker {
 
     private mutating func enterParagraph(_ node: OpaquePointer) {
         let position = blockPosition(node)
-        if let parent = cmark_node_parent(node), cmark_node_get_type(parent) == CMARK_NODE_ITEM {
+        let parent = cmark_node_parent(node)
+        if let parent, cmark_node_get_type(parent) != CMARK_NODE_DOCUMENT,
+            let problem = AudienceFences.nestedProblem(node, source: source)
+        {
+            audienceProblems.append(problem)
+        }
+        if let parent, cmark_node_get_type(parent) == CMARK_NODE_ITEM {
             if let existing = claimOfItem[parent] {
                 currentClaim = existing
                 appendText(" ")

@@ -29,6 +29,17 @@
     return total;
   }
 
+  // A page written for several audiences has an entry per variant: with a choice remembered
+  // (see audience.js), only that variant of such a page is listed.
+  function oneVariantEach(results) {
+    var wanted = null;
+    try { wanted = window.localStorage.getItem("sourced-audience"); } catch (e) { wanted = null; }
+    if (!wanted) return results;
+    var offered = {};
+    results.forEach(function (e) { if (e.page && e.audience === wanted) offered[e.page] = true; });
+    return results.filter(function (e) { return !e.page || !offered[e.page] || e.audience === wanted; });
+  }
+
   function show(results, query) {
     list.textContent = "";
     if (!query) { list.hidden = true; return; }
@@ -44,6 +55,12 @@
       a.href = entry.url;
       a.textContent = entry.title;
       li.appendChild(a);
+      if (entry.audience_label) {
+        var audience = document.createElement("span");
+        audience.className = "search-audience";
+        audience.textContent = " · " + entry.audience_label;
+        li.appendChild(audience);
+      }
       list.appendChild(li);
     });
     list.hidden = false;
@@ -58,7 +75,7 @@
         .filter(function (x) { return x.s > 0; })
         .sort(function (a, b) { return b.s - a.s; })
         .map(function (x) { return x.e; });
-      show(results, query);
+      show(oneVariantEach(results), query);
     }).catch(function () { show([], query); });
   });
   input.addEventListener("keydown", function (event) {

@@ -124,4 +124,58 @@ import Testing
             #expect(HeadingAnchors.slug(text) == HeadingAnchors.unicodeSlug(text), "\(text)")
         }
     }
+
+    // MARK: Audience blocks
+
+    func render(_ markdown: String, audiences: [String]) -> RenderedMarkdown {
+        MarkdownRenderer.render(body: Array(markdown.utf8), lineOffset: 2, audiences: audiences) { url, _ in url }
+    }
+
+    @Test func fencesAreParagraphsOfTheirOwnAndCodeIsCode() {
+        #expect(AudienceFences.fence("::: patient") == .open("patient"))
+        #expect(AudienceFences.fence(":::: patient  ") == .open("patient"))
+        #expect(AudienceFences.fence(":::") == .close)
+        #expect(AudienceFences.fence("::") == nil)
+        #expect(AudienceFences.fence("::: two words") == nil)
+        let md = "Shared [@a].\n\n::: patient\n\nFor patients [@b].\n\n:::\n\n```\n::: patient\n```\n"
+        let result = render(md, audiences: ["clinician", "patient"])
+        #expect(result.audienceProblems.isEmpty)
+        #expect(result.audienceBlocks == [AudienceBlock(audience: "patient", lines: 5...9)])
+        #expect(!result.html.contains("For patients"), "the clinician variant leaves the patient block out")
+        #expect(result.html.contains("<code>::: patient\n</code>"), "a fence in code is code")
+        #expect(result.variantHTML.count == 1)
+        #expect(result.variantHTML[0].contains("For patients"))
+        #expect(result.variantHTML[0].contains("Shared"))
+        // The facts cover every block: the checks see all of the page once.
+        #expect(result.citationGroups.map { $0.items[0].key } == ["a", "b"])
+        #expect(result.claims.count == 2)
+        #expect(result.isShown(line: 7, to: "patient") && !result.isShown(line: 7, to: "clinician"))
+        #expect(result.isShown(line: 3, to: "clinician"))
+    }
+
+    @Test func aPageWithoutFencesRendersOnce() {
+        let result = render("Text [@a].\n", audiences: ["clinician", "patient"])
+        #expect(result.audienceBlocks.isEmpty && result.variantHTML.isEmpty)
+        #expect(result.html.contains("<p>Text"))
+    }
+
+    @Test func badFencesAreReportedAtTheirLines() {
+        let md = "::: patient\n\n::: patient\nglued\n\n:::\n\n:::\n\n> ::: patient\n\n::: other\n"
+        let problems = render(md, audiences: ["patient"]).audienceProblems
+        #expect(
+            problems.map(\.position.line) == [5, 10, 14, 14, 12],
+            "\(problems.map { "\($0.position.line): \($0.message)" })")
+        #expect(problems[0].message == "an audience fence must be a paragraph of its own")
+        #expect(problems[1].message == "':::' closes no audience block")
+        #expect(problems[2].message == "audience 'other' is not one of this page's audiences")
+        #expect(problems[3].message == "audience block '::: other' is not closed")
+        #expect(problems[4].message.hasPrefix("an audience fence must stand at the top level"))
+    }
+
+    @Test func aFootnoteInABlockIsThatAudiences() {
+        let md = "Shared.\n\n::: patient\n\nSee note[^n].\n\n[^n]: Patients only.\n\n:::\n"
+        let result = render(md, audiences: ["clinician", "patient"])
+        #expect(!result.html.contains("Patients only"))
+        #expect(result.variantHTML[0].contains("Patients only"))
+    }
 }

@@ -46,10 +46,14 @@ final class SitePage: Sendable {
 
     /// The heading anchors links may name.
     let anchors: Set<String>
+    /// The page's version for each audience it lists, the first at `path`; one version, with
+    /// no audience, for a page that lists none.
+    let variants: [PageVariant]
 
     init(
         result: PageResult, metadata: TopicMetadata, markdown: RenderedMarkdown, slug: String,
-        citations: PageCitations, badge: BadgeStatus, isPublished: Bool, anchors: Set<String>
+        citations: PageCitations, badge: BadgeStatus, isPublished: Bool, anchors: Set<String>,
+        bibliography: [String: LocatedReference] = [:]
     ) {
         self.result = result
         self.metadata = metadata
@@ -59,6 +63,8 @@ final class SitePage: Sendable {
         self.badge = badge
         self.isPublished = isPublished
         self.anchors = anchors
+        variants = PageVariant.variants(
+            of: metadata, markdown, path: "topics/\(slug)/", citations: citations, bibliography: bibliography)
     }
 
     var file: String { result.file }
@@ -186,7 +192,7 @@ extension SiteAssembler {
             result: result, metadata: metadata, markdown: markdown, slug: result.slug, citations: citations,
             // A plain page has no review to hold it back.
             badge: badge, isPublished: !metadata.isTopic || settings.publishStatuses.contains(metadata.review.status),
-            anchors: Set(markdown.headings.map(\.anchor)))
+            anchors: Set(markdown.headings.map(\.anchor)), bibliography: bibliography)
     }
 }
 

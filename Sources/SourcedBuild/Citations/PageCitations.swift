@@ -18,13 +18,17 @@ struct PageCitations: Sendable {
         var groups: [Int] = []
     }
 
-    /// Resolves `groups` against the page's references first, then the bibliography.
-    init(groups: [CitationGroup], pageReferences: [LocatedReference], bibliography: [String: LocatedReference]) {
+    /// Resolves `groups` against the page's references first, then the bibliography; only the
+    /// groups `including` accepts (by index) are numbered, as one audience's variant shows them.
+    init(
+        groups: [CitationGroup], pageReferences: [LocatedReference], bibliography: [String: LocatedReference],
+        including: (Int) -> Bool = { _ in true }
+    ) {
         var page: [String: Reference] = [:]
         for located in pageReferences where page[located.reference.id] == nil {
             page[located.reference.id] = located.reference
         }
-        for (groupIndex, group) in groups.enumerated() {
+        for (groupIndex, group) in groups.enumerated() where including(groupIndex) {
             for item in group.items {
                 if let number = numberOfKey[item.key] {
                     if sources[number - 1].groups.last != groupIndex { sources[number - 1].groups.append(groupIndex) }

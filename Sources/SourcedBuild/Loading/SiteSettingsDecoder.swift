@@ -19,7 +19,7 @@ enum SiteSettingsDecoder {
                 root, "site.yaml",
                 allowed: [
                     "title", "base_url", "language", "disclaimer", "review", "publish", "citations", "editorial_policy",
-                    "review_board", "edit_url",
+                    "review_board", "edit_url", "audiences", "audience_prompt",
                 ])
         else { return (settings, reader.diagnostics, [:]) }
         let positions = f.mapValues { reader.position($0) }
@@ -48,6 +48,8 @@ enum SiteSettingsDecoder {
                 settings.editURL = url
             }
         }
+        if let node = f["audiences"] { settings.audiences = audiences(node, reader: &reader) }
+        settings.audiencePrompt = reader.string(f["audience_prompt"], "audience_prompt") ?? settings.audiencePrompt
         if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
             settings.reviewMaxAgeDays =
                 reader.integer(review["max_age_days"], "max_age_days", in: SiteSettings.reviewMaxAgeRange)
@@ -70,6 +72,31 @@ enum SiteSettingsDecoder {
             }
         }
         return (settings, reader.diagnostics, positions)
+    }
+
+    /// `audiences: {clinician: Healthcare professional, …}`, in the order written: the names
+    /// pages may use, each with the label of its switch.
+    private static func audiences(_ node: Node, reader: inout YAMLReader) -> [SiteSettings.Audience] {
+        guard case .mapping(let mapping) = node else {
+            reader.report(
+                node, "'audiences' must map each audience's name to its label",
+                hint: "such as {clinician: Healthcare professional, patient: Patient or caregiver}")
+            return []
+        }
+        var audiences: [SiteSettings.Audience] = []
+        for (key, value) in mapping {
+            guard let name = reader.string(key, "audiences"), let label = reader.string(value, name) else { continue }
+            if !TopicDecoder.isValidSlug(name) {
+                reader.report(
+                    key, "audience '\(name)' may hold only lower-case letters, digits, '-' and '_'",
+                    rule: .invalidAudience, hint: "it becomes the variant's URL, topics/<slug>/<audience>/")
+            } else if label.isEmpty {
+                reader.report(value, "audience '\(name)' needs a label, such as 'Patient or caregiver'")
+            } else {
+                audiences.append(.init(name: name, label: label))
+            }
+        }
+        return audiences
     }
 
     private static func listOfChoices(_ node: Node, _ field: String, reader: inout YAMLReader) -> [ReviewStatus] {

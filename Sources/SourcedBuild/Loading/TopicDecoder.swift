@@ -5,10 +5,14 @@ import Yams
 enum TopicDecoder {
     static let fields = [
         "title", "question", "summary", "slug", "tags", "audience", "review", "references", "kind", "nav",
+        "audiences",
     ]
     static let reviewFields = ["status", "reviewers", "reviewed", "updated", "fingerprint"]
 
-    static func decode(_ yaml: String, file: String, lineOffset: Int) -> (TopicMetadata?, [Diagnostic]) {
+    /// - Parameter audiences: the audience names `site.yaml` lists; empty allows any.
+    static func decode(
+        _ yaml: String, file: String, lineOffset: Int, audiences known: [String] = []
+    ) -> (TopicMetadata?, [Diagnostic]) {
         var reader = YAMLReader(file: file, lineOffset: lineOffset)
         guard let root = reader.compose(yaml) else { return (nil, reader.diagnostics) }
         guard let f = reader.mapping(root, "front matter", allowed: fields) else { return (nil, reader.diagnostics) }
@@ -55,10 +59,47 @@ enum TopicDecoder {
             references: references)
         metadata.kind = kind
         metadata.nav = reader.bool(f["nav"], "nav") ?? false
+        metadata.audiences = audiences(f, known: known, reader: &reader)
         metadata.positions = positions
         // A plain page needs no review; one it gives is read as a topic's is.
         let valid = title != nil && (review != nil || (kind == .page && f["review"] == nil))
         return (valid ? metadata : nil, reader.diagnostics)
+    }
+
+    /// `audiences:`, each name once and usable in a URL; a page gives it or `audience:`, not both.
+    private static func audiences(_ f: [String: Node], known: [String], reader: inout YAMLReader) -> [String] {
+        guard let node = f["audiences"] else { return [] }
+        if let single = f["audience"] {
+            reader.report(
+                single, "a page gives 'audience' (a label) or 'audiences' (its variants), not both",
+                hint: "drop 'audience': each variant is labelled by its audience")
+        }
+        guard case .sequence(let items) = node else {
+            reader.report(node, "'audiences' must be a list of audience names, such as [clinician, patient]")
+            return []
+        }
+        var names: [String] = []
+        for item in items {
+            guard let name = reader.string(item, "audiences") else { continue }
+            if !isValidSlug(name) {
+                reader.report(
+                    item, "audience '\(name)' may hold only lower-case letters, digits, '-' and '_'",
+                    rule: .invalidAudience, hint: "it becomes the variant's URL, topics/<slug>/\(name.lowercased())/")
+            } else if names.contains(name) {
+                reader.report(item, "audience '\(name)' is listed twice", rule: .invalidAudience)
+            } else if !known.isEmpty, !known.contains(name) {
+                let suggestion = nearest(name, in: known).map { "did you mean '\($0)'? " } ?? ""
+                reader.report(
+                    item, "audience '\(name)' is not one of site.yaml's audiences", rule: .invalidAudience,
+                    hint: "\(suggestion)site.yaml lists: \(known.joined(separator: ", "))")
+            } else {
+                names.append(name)
+            }
+        }
+        if names.isEmpty, items.isEmpty {
+            reader.report(node, "'audiences' lists no audience", rule: .invalidAudience)
+        }
+        return names
     }
 
     private static func reportDuplicateKeys(_ references: [LocatedReference], reader: inout YAMLReader) {

@@ -38,14 +38,24 @@ enum PageParser {
                     hint: "start the page with ---, the YAML fields (title, review.status …), then ---"))
             return result
         }
-        let (metadata, diagnostics) = TopicDecoder.decode(split.yaml, file: file.path, lineOffset: split.yamlLineOffset)
+        let (metadata, diagnostics) = TopicDecoder.decode(
+            split.yaml, file: file.path, lineOffset: split.yamlLineOffset, audiences: settings.audiences.map(\.name))
         result.metadata = metadata
         result.diagnostics += diagnostics
         result.bodyDigest = Fingerprint.bodyDigest(split.body)
 
         let directory = file.relativePath.split(separator: "/").dropLast().map(String.init)
         (result.markdown, result.links) = renderBody(
-            split.body, lineOffset: split.bodyLineOffset, directory: directory, settings: settings)
+            split.body, lineOffset: split.bodyLineOffset, directory: directory, settings: settings,
+            audiences: metadata?.audiences ?? [])
+        // Without front matter the page's audiences are not known: its fences cannot be judged.
+        for problem in metadata == nil ? [] : result.markdown?.audienceProblems ?? [] {
+            result.diagnostics.append(
+                Diagnostic(
+                    file: file.path, position: problem.position, rule: .invalidAudience, message: problem.message,
+                    hint: problem.hint))
+        }
+        result.markdown?.audienceProblems = []
         // Checks report only claims without a citation; keeping the others' text would cost a
         // copy of the page's prose in memory and in every worker reply.
         result.markdown?.claims.removeAll(where: \.isCited)
@@ -54,11 +64,12 @@ enum PageParser {
 
     /// A page body (or the disclaimer) through cmark-gfm, each link resolved from `directory`
     /// (content-relative): a topic link gets a placeholder to fill once every page's URL is known.
-    static func renderBody(_ body: [UInt8], lineOffset: Int, directory: [String], settings: SiteSettings)
-        -> (RenderedMarkdown, [LinkTarget])
-    {
+    static func renderBody(
+        _ body: [UInt8], lineOffset: Int, directory: [String], settings: SiteSettings, audiences: [String] = []
+    ) -> (RenderedMarkdown, [LinkTarget]) {
         var targets: [LinkTarget] = []
-        let markdown = MarkdownRenderer.render(body: body, lineOffset: lineOffset) { destination, _ in
+        let markdown = MarkdownRenderer.render(body: body, lineOffset: lineOffset, audiences: audiences) {
+            destination, _ in
             let target = resolve(destination, from: directory)
             targets.append(target)
             switch target {

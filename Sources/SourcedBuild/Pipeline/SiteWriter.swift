@@ -46,7 +46,7 @@ enum SiteWriter {
             // The site-wide files (the reference index, the home page, the feeds), each a task of
             // its own, go first, the slowest first: each takes far longer than a topic page, and
             // after an edit, when most topic pages are kept, they are most of the work.
-            let siteWide = outputs.paths.dropFirst(outputs.published.count)
+            let siteWide = outputs.paths.dropFirst(outputs.topics.count)
             let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount) * 2 - 1
             let files = try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
@@ -64,17 +64,17 @@ enum SiteWriter {
                 var next = 0
                 var files = 0
                 func start() {
-                    let page = outputs.published[next]
+                    let (page, variant) = outputs.topics[next]
                     let path = outputs.paths[next]
                     group.addTask {
-                        try keeper.write(path, outputs.topic(page), common: common, isTopic: true)
+                        try keeper.write(path, outputs.topic(page, variant: variant), common: common, isTopic: true)
                     }
                     next += 1
                 }
-                while next < min(lanes, outputs.published.count) { start() }
+                while next < min(lanes, outputs.topics.count) { start() }
                 while let count = try await group.next() {
                     files += count
-                    if next < outputs.published.count { start() }
+                    if next < outputs.topics.count { start() }
                 }
                 return files
             }

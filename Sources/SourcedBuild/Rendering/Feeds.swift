@@ -8,13 +8,19 @@ struct Feeds {
 
     private var base: String { site.settings.absoluteBase }
 
+    /// Every variant of every published page, in order.
+    private var variants: [(page: SitePage, variant: PageVariant, index: Int)] {
+        published.flatMap { page in page.variants.enumerated().map { (page, $1, $0) } }
+    }
+
     func sitemap() -> String {
-        var urls = ["", "references/"] + published.map(\.path)
+        let variants = variants
+        var urls = ["", "references/"] + variants.map(\.variant.path)
         if site.settings.reviewDashboard { urls.insert("review/", at: 2) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         let lastModified = Dictionary(
-            published.map { ($0.path, $0.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
+            variants.map { ($0.variant.path, $0.page.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
         for path in urls {
             xml += "  <url><loc>\((base + path).xmlEscaped)</loc>"
             if let day = lastModified[path] ?? nil { xml += "<lastmod>\(day)</lastmod>" }
@@ -27,10 +33,13 @@ struct Feeds {
     func atom() -> String {
         func stamp(_ day: Day) -> String { "\(day)T00:00:00Z" }
         // The feed announces topics; plain pages are in the sitemap and the search index.
-        let entries = published.filter(\.metadata.isTopic).map { page in
-            (page, page.metadata.review.updated ?? page.metadata.review.reviewed ?? site.today)
+        // Each variant is an entry of its own, under its own title.
+        let entries = variants.filter(\.page.metadata.isTopic).map { shown in
+            let review = shown.page.metadata.review
+            let title = shown.page.title(variant: shown.index, settings: site.settings)
+            return (shown, review.updated ?? review.reviewed ?? site.today, title)
         }
-        .sorted { ($0.1, $1.0.metadata.title) > ($1.1, $0.0.metadata.title) }
+        .sorted { ($0.1, $1.2, $0.0.variant.path) > ($1.1, $0.2, $1.0.variant.path) }
         let newest = entries.first?.1 ?? site.today
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         xml += "  <title>\(site.settings.title.xmlEscaped)</title>\n"
@@ -39,10 +48,11 @@ struct Feeds {
         xml += "  <link rel=\"self\" href=\"\((base + "feed.xml").xmlEscaped)\"/>\n"
         xml += "  <updated>\(stamp(newest))</updated>\n"
         xml += "  <author><name>\(site.settings.title.xmlEscaped)</name></author>\n"
-        for (page, updated) in entries {
-            let url = (base + page.path).xmlEscaped
+        for (shown, updated, title) in entries {
+            let page = shown.page
+            let url = (base + shown.variant.path).xmlEscaped
             xml += "  <entry>\n"
-            xml += "    <title>\(page.metadata.title.xmlEscaped)</title>\n"
+            xml += "    <title>\(title.xmlEscaped)</title>\n"
             xml += "    <id>\(url)</id>\n    <link href=\"\(url)\"/>\n"
             xml += "    <updated>\(stamp(updated))</updated>\n"
             if let summary = page.metadata.summary { xml += "    <summary>\(summary.xmlEscaped)</summary>\n" }
@@ -55,17 +65,23 @@ struct Feeds {
     func searchIndex() -> [UInt8] {
         var json = JSONWriter()
         let root = site.settings.rootPath
-        json.array(published) { json, page in
+        json.array(variants) { json, shown in
+            let (page, variant) = (shown.page, shown.variant)
             let m = page.metadata
             json.object([
-                ("headings", { $0.array(page.markdown.headings) { $0.string($1.text) } }),
+                // Each variant is an entry of its own, with its audience's name and label.
+                ("audience", variant.audience.map { v in { $0.string(v) } }),
+                ("audience_label", variant.audience.map { v in { $0.string(site.settings.label(ofAudience: v)) } }),
+                ("headings", { $0.array(variant.headings) { $0.string($1.text) } }),
+                // The page's own URL, which each of its variants' entries shares.
+                ("page", variant.audience == nil ? nil : { $0.string(root + page.path) }),
                 ("question", m.question.map { v in { $0.string(v) } }),
                 // A plain page has no review, so no status.
                 ("status", m.isTopic ? { $0.string(page.badge.rawValue) } : nil),
                 ("summary", m.summary.map { v in { $0.string(v) } }),
                 ("tags", { $0.array(m.tags) { $0.string($1) } }),
                 ("title", { $0.string(m.title) }),
-                ("url", { $0.string(root + page.path) }),
+                ("url", { $0.string(root + variant.path) }),
             ])
         }
         return json.bytes

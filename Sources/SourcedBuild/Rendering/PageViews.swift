@@ -43,13 +43,16 @@ struct PageViews {
 
     // MARK: Topic page
 
-    func topic(_ page: SitePage) -> TopicView {
+    /// The page's variant `variant` (its first, or only, by default).
+    func topic(_ page: SitePage, variant: Int = 0) -> TopicView {
         let m = page.metadata
+        let shown = page.variants[variant]
         // A plain page (`kind: page`) has no review, no disclaimer, no trust line and no
         // MedicalWebPage data: it is about the site, not a clinical answer.
         let topic = m.isTopic
         return TopicView(
             title: m.title, question: m.question, summary: m.summary, audience: m.audience,
+            audienceSwitch: audienceSwitch(page, current: variant),
             badge: topic ? BadgeView(page, settings: site.settings) : nil,
             unpublished: page.isPublished
                 ? nil
@@ -61,41 +64,62 @@ struct PageViews {
             hasTrust: topic
                 ? site.settings.reviewBoard != nil || editorialPolicyHTML != nil || site.settings.editURL != nil
                 : site.settings.editURL != nil,
-            body: Markup(value: body(page), html: BodyView.html),
-            references: Markup(value: ReferenceListView(sources: references(page)), html: ReferenceMarkup.list),
-            hasReferences: !page.citations.sources.isEmpty,
-            toc: page.markdown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
+            body: Markup(value: body(page, shown), html: BodyView.html),
+            references: Markup(value: ReferenceListView(sources: references(page, shown)), html: ReferenceMarkup.list),
+            hasReferences: !shown.citations.sources.isEmpty,
+            toc: shown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
             root: root,
-            structuredData: topic ? Markup(value: structuredData(page), html: StructuredDataView.html) : nil)
+            structuredData: topic ? Markup(value: structuredData(page, shown), html: StructuredDataView.html) : nil)
+    }
+
+    /// "Which best describes you?" with a link to each variant; nil for a page with one.
+    func audienceSwitch(_ page: SitePage, current: Int) -> AudienceSwitchView? {
+        guard page.variants.count > 1 else { return nil }
+        return AudienceSwitchView(
+            prompt: site.settings.audiencePrompt,
+            options: page.variants.enumerated().map { i, variant in
+                let audience = variant.audience ?? ""
+                return .init(
+                    audience: audience, label: site.settings.label(ofAudience: audience), url: root + variant.path,
+                    current: i == current)
+            })
     }
 
     /// What the page's JSON-LD says.
-    func structuredData(_ page: SitePage) -> StructuredDataView {
+    func structuredData(_ page: SitePage, _ shown: PageVariant) -> StructuredDataView {
         let m = page.metadata
         return StructuredDataView(
-            name: m.title, description: m.summary, url: site.settings.absoluteBase + page.path,
+            name: m.title, description: m.summary, url: site.settings.absoluteBase + shown.path,
             language: site.settings.language, lastReviewed: m.review.reviewed?.description,
-            reviewers: m.review.reviewers, modified: m.review.updated?.description, audience: m.audience,
-            sources: page.citations.sources.map(\.reference))
+            reviewers: m.review.reviewers, modified: m.review.updated?.description,
+            audience: shown.audience.map {
+                StructuredDataView.audienceType($0, label: site.settings.label(ofAudience: $0))
+            } ?? m.audience,
+            audienceName: shown.audience.map { site.settings.label(ofAudience: $0) },
+            sources: shown.citations.sources.map(\.reference))
     }
 
     /// The body with what fills its placeholders.
-    func body(_ page: SitePage) -> BodyView {
+    func body(_ page: SitePage, _ shown: PageVariant) -> BodyView {
         let citations = page.markdown.citationGroups.map { group in
-            let (items, unknown) = CitationMarkup.numbered(group, citations: page.citations)
+            let (items, unknown) = CitationMarkup.numbered(group, citations: shown.citations)
             return CitationView(items: items, unknown: unknown)
         }
         let hasTopicLinks = page.result.links.contains { if case .topic = $0 { true } else { false } }
         return BodyView(
-            html: page.markdown.html, citations: citations,
+            html: shown.html, citations: citations,
             links: hasTopicLinks ? page.result.links.indices.map { topicLinkURL(page, $0) ?? "#" } : [])
     }
 
-    /// The page's cited sources, in number order.
-    func references(_ page: SitePage) -> [CitedReferenceView] {
+    /// The variant's cited sources, in number order.
+    func references(_ page: SitePage, _ shown: PageVariant) -> [CitedReferenceView] {
         let index = site.referenceIndex
-        let entries = index.citedEntries(page: page.result.relativePath)
-        return zip(page.citations.sources, entries).map { cited, entry in
+        let path = page.result.relativePath
+        // A variant numbers its own citations; the page's list of entries is in the page's order.
+        let entries =
+            page.markdown.audienceBlocks.isEmpty
+            ? index.citedEntries(page: path) : shown.citations.sources.map { index.entry(page: path, key: $0.key) }
+        return zip(shown.citations.sources, entries).map { cited, entry in
             CitedReferenceView(
                 key: cited.key, reference: cited.reference,
                 indexURL: entry.map { ReferenceMarkup.indexURL(of: index.entries[$0], root: root) },

@@ -26,7 +26,9 @@ struct SiteOutputs: Sendable {
     let templates: TemplateSet
     let published: [SitePage]
     let views: PageViews
-    /// Output path of each topic page → its index in `published`.
+    /// Each topic file: a published page and which of its variants, in `paths` order.
+    let topics: [(page: SitePage, variant: Int)]
+    /// Output path of each topic file → its index in `topics`.
     private let topicIndex: [String: Int]
     /// Output path → source path of files copied as-is (theme assets, attachments).
     private let copies: [String: String]
@@ -88,8 +90,10 @@ struct SiteOutputs: Sendable {
         self.templates = templates
         published = includeUnpublished ? site.pages : site.pages.filter(\.isPublished)
         views = PageViews(site: site)
+        let topics = published.flatMap { page in page.variants.indices.map { (page: page, variant: $0) } }
         var topicIndex: [String: Int] = [:]
-        for (i, page) in published.enumerated() { topicIndex[page.path + "index.html"] = i }
+        for (i, topic) in topics.enumerated() { topicIndex[topic.page.variants[topic.variant].path + "index.html"] = i }
+        self.topics = topics
         self.topicIndex = topicIndex
         var siteWideIndex: [String: Int] = [:]
         for (i, file) in Self.siteWide.enumerated() where !file.dashboardOnly || site.settings.reviewDashboard {
@@ -97,7 +101,8 @@ struct SiteOutputs: Sendable {
         }
         self.siteWideIndex = siteWideIndex
         let generated =
-            published.map { $0.path + "index.html" } + Self.siteWide.map(\.path).filter { siteWideIndex[$0] != nil }
+            topics.map { $0.page.variants[$0.variant].path + "index.html" }
+            + Self.siteWide.map(\.path).filter { siteWideIndex[$0] != nil }
         var copies: [String: String] = [:]
         var copied: [String] = []
         if let assets = templates.assetsDirectory {
@@ -118,7 +123,7 @@ struct SiteOutputs: Sendable {
 
     /// The file at `path`, or nil when the site has none there.
     func file(_ path: String) throws -> OutputFile? {
-        if let index = topicIndex[path] { return try topic(published[index]).make() }
+        if let index = topicIndex[path] { return try topic(topics[index].page, variant: topics[index].variant).make() }
         if let source = copies[path] { return OutputFile(path, copyOf: source) }
         return try plan(path)?.make()
     }
@@ -143,13 +148,15 @@ struct SiteOutputs: Sendable {
         }
     }
 
-    func topic(_ page: SitePage) -> PlannedFile {
+    func topic(_ page: SitePage, variant: Int = 0) -> PlannedFile {
+        let path = page.variants[variant].path
         let layout = views.layout(
-            title: page.metadata.title, description: page.metadata.summary, path: page.path, section: "topic")
-        let view = views.topic(page)
+            title: page.title(variant: variant, settings: site.settings), description: page.metadata.summary, path: path,
+            section: "topic")
+        let view = views.topic(page, variant: variant)
         return PlannedFile(views: [layout, view]) {
             OutputFile(
-                page.path + "index.html",
+                path + "index.html",
                 templates.page("topic", view.context, layout: layout.context, repeated: true))
         }
     }

@@ -11,13 +11,16 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
     var lastReviewed: String?
     var reviewers: [String]
     var modified: String?
+    /// `MedicalAudience`'s `audienceType`.
     var audience: String?
+    /// Its `name`: the label of the variant's audience.
+    var audienceName: String?
     /// The cited sources, in number order.
     var sources: [Reference]
 
     init(
         name: String, description: String?, url: String, language: String, lastReviewed: String?,
-        reviewers: [String], modified: String?, audience: String?, sources: [Reference]
+        reviewers: [String], modified: String?, audience: String?, audienceName: String? = nil, sources: [Reference]
     ) {
         self.name = name
         self.description = description
@@ -27,6 +30,7 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
         self.reviewers = reviewers
         self.modified = modified
         self.audience = audience
+        self.audienceName = audienceName
         self.sources = sources
     }
 
@@ -39,6 +43,7 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
         wire.write(reviewers)
         wire.write(modified)
         wire.write(audience)
+        wire.write(audienceName)
         wire.write(sources)
     }
 
@@ -46,7 +51,7 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
         self.init(
             name: try wire.read(), description: try wire.read(), url: try wire.read(), language: try wire.read(),
             lastReviewed: try wire.read(), reviewers: try wire.read(), modified: try wire.read(),
-            audience: try wire.read(), sources: try wire.read())
+            audience: try wire.read(), audienceName: try wire.read(), sources: try wire.read())
     }
 
     /// The `<script type="application/ld+json">` element. `JSONWriter` writes `<`, `>`, `&` and
@@ -54,6 +59,17 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
     /// element or open another, and no quote stands next to a value's combining mark.
     @Sendable static func html(_ data: StructuredDataView) -> String {
         "<script type=\"application/ld+json\">" + String(decoding: json(data), as: UTF8.self) + "</script>"
+    }
+
+    /// schema.org's `MedicalAudienceType` for an audience name it has one for (`clinician` is
+    /// `Clinician`, `patient` `Patient`, `researcher` `MedicalResearcher`), else its label.
+    static func audienceType(_ name: String, label: String) -> String {
+        switch name {
+        case "clinician", "clinicians", "professional", "professionals", "hcp": "Clinician"
+        case "patient", "patients", "caregiver", "caregivers", "public": "Patient"
+        case "researcher", "researchers": "MedicalResearcher"
+        default: label
+        }
     }
 
     static func json(_ data: StructuredDataView) -> [UInt8] {
@@ -71,6 +87,7 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
             json.object("audience") {
                 $0.string("@type", "MedicalAudience")
                 $0.string("audienceType", audience)
+                $0.string("name", data.audienceName)
             }
         }
         if !data.sources.isEmpty { json.list("citation", data.sources) { $0.article($1) } }

@@ -33,6 +33,8 @@ struct TopicView: TemplateView {
     var question: String?
     var summary: String?
     var audience: String?
+    /// The links to the page's other audience variants; nil for a page written for one.
+    var audienceSwitch: AudienceSwitchView?
     /// Nil on a plain page (`kind: page`).
     var badge: BadgeView?
     /// Set only in the preview, for a page `build` leaves out.
@@ -67,6 +69,20 @@ struct TopicView: TemplateView {
     struct TocEntry: Encodable, Sendable {
         var text: String
         var anchor: String
+    }
+}
+
+/// `<nav class="audience-switch">`: the question, and a link to each variant of the page.
+struct AudienceSwitchView: Encodable, Sendable {
+    var prompt: String
+    var options: [Option]
+
+    struct Option: Encodable, Sendable {
+        var audience: String
+        var label: String
+        var url: String
+        /// This is the variant shown.
+        var current: Bool
     }
 }
 

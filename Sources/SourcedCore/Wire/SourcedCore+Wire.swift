@@ -109,6 +109,7 @@ extension TopicMetadata: WireCodable {
         wire.write(references)
         wire.write(kind)
         wire.write(nav)
+        wire.write(audiences)
         let fields = positions.keys.sorted()
         wire.write(fields)
         for field in fields { wire.write(positions[field]!) }
@@ -120,6 +121,7 @@ extension TopicMetadata: WireCodable {
             tags: try wire.read(), audience: try wire.read(), review: try wire.read(), references: try wire.read())
         kind = try wire.read()
         nav = try wire.read()
+        audiences = try wire.read()
         let fields: [String] = try wire.read()
         for field in fields { positions[field] = try wire.read() as TextPosition }
     }
@@ -139,6 +141,12 @@ extension SiteSettings: WireCodable {
         wire.write(editorialPolicy)
         wire.write(reviewBoard)
         wire.write(editURL)
+        wire.write(audiences.count)
+        for audience in audiences {
+            wire.write(audience.name)
+            wire.write(audience.label)
+        }
+        wire.write(audiencePrompt)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
@@ -147,5 +155,10 @@ extension SiteSettings: WireCodable {
             reviewMaxAgeDays: try wire.read(), reviewDashboard: try wire.read(), publishStatuses: try wire.read(),
             uncitedClaims: try wire.read(), exemptSections: try wire.read(), editorialPolicy: try wire.read(),
             reviewBoard: try wire.read(), editURL: try wire.read())
+        let count: Int = try wire.read()
+        for _ in 0..<max(0, count) {
+            audiences.append(.init(name: try wire.read(), label: try wire.read()))
+        }
+        audiencePrompt = try wire.read()
     }
 }
