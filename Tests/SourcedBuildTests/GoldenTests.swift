@@ -2,12 +2,13 @@ import Foundation
 import Testing
 
 /// Pins the rendered HTML of a small site: citations, ranges, locators, reference lists,
-/// badges, heading anchors and rewritten links. Re-record with SOURCED_RECORD_GOLDEN=1;
+/// badges, heading anchors, rewritten links and a page's pair of audience variants. Re-record with SOURCED_RECORD_GOLDEN=1;
 /// a recording run fails, so it can never pass silently.
 @Suite struct GoldenTests {
     static let golden = packageRoot.appendingPathComponent("Tests/SourcedBuildTests/Golden")
     static let files = [
-        "topics/alpha/index.html", "topics/beta-renamed/index.html", "topics/gamma/index.html", "index.html",
+        "topics/alpha/index.html", "topics/beta-renamed/index.html", "topics/gamma/index.html",
+        "topics/delta/index.html", "topics/delta/patient/index.html", "index.html",
         "references/index.html", "review/index.html", "references.json", "search-index.json", "sitemap.xml",
         "feed.xml",
     ]
