@@ -293,4 +293,18 @@ import Testing
         #expect(page.contains("Correct by at most") && page.contains("Tell your doctor"))
         #expect(!site.exists("Public/topics/hyponatremia/patient/index.html"))
     }
+
+    @Test func anEditInsideOneBlockRemakesThatVariant() throws {
+        let site = try site()
+        #expect(try run(site).status == 0)
+        let clinician = try #require(site.read("Public/topics/hyponatremia/index.html"))
+        try site.write(
+            "Content/topics/hyponatremia.md",
+            Self.page.replacingOccurrences(of: "feel confused or sick", with: "feel drowsy"))
+        // `run` builds again without the cache and compares: the kept files are the same bytes.
+        let result = try run(site)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(site.read("Public/topics/hyponatremia/patient/index.html")?.contains("feel drowsy") == true)
+        #expect(site.read("Public/topics/hyponatremia/index.html") == clinician)
+    }
 }

@@ -10,12 +10,13 @@ import Testing
 @Suite struct ViewKeyTests {
     /// Every view of every file of a small site that has each kind of value: tags, a question,
     /// a summary, an audience, a disclaimer, reviewers, dates, diagnostics, aliases, unpublished
-    /// pages (in the dashboard), sources cited by several pages.
+    /// pages (in the dashboard), sources cited by several pages, a page with audience variants.
     static func plannedViews() async throws -> [(path: String, views: [any TemplateView])] {
         var files = RenderReuseTests.files
         files["Content/site.yaml"] =
             "title: Keys\nbase_url: https://kb.example.org/\ndisclaimer: Not advice; see [C](topics/c.md).\nreview:\n  max_age_days: 60\n"
             + "editorial_policy: topics/c.md\nreview_board: The board\nedit_url: https://git.example.org/edit/{path}\n"
+            + "audiences:\n  clinician: Clinicians\n  patient: Patients\naudience_prompt: Who are you?\n"
         files["Content/topics/e.md"] = """
             ---
             title: E
@@ -42,14 +43,33 @@ import Testing
             """
         files["Content/topics/draft.md"] = "---\ntitle: Draft\nreview:\n  status: draft\n---\n\nNothing yet.\n"
         files["Content/about.md"] = "---\ntitle: About\nkind: page\nnav: true\n---\n\nAbout the site.\n"
+        files["Content/topics/variants.md"] = """
+            ---
+            title: Variants
+            audiences: [clinician, patient]
+            review:
+              status: approved
+              reviewed: 2026-10-01
+            references:
+              - {id: mine, type: web, title: Mine, url: https://example.org/mine}
+            ---
+
+            For all [@shared].
+
+            ::: patient
+
+            For patients [@mine].
+
+            :::
+            """
         let site = try TempSite(files)
         let content = site.root.appendingPathComponent("Content").path
         let (built, checked) = try await Pipeline.assembleAndCheck(content: content, today: Day("2026-11-01")!)
         let outputs = try SiteOutputs(
             site: built, diagnostics: checked.diagnostics, templates: TemplateSet(directory: templatesPath),
             contentDirectory: content, includeUnpublished: true)
-        var planned: [(String, [any TemplateView])] = outputs.published.map {
-            ($0.path + "index.html", outputs.topic($0).views)
+        var planned: [(String, [any TemplateView])] = outputs.topics.map {
+            ($0.page.variants[$0.variant].path + "index.html", outputs.topic($0.page, variant: $0.variant).views)
         }
         for file in SiteOutputs.siteWide {
             if let plan = outputs.plan(file.path), !plan.views.isEmpty { planned.append((file.path, plan.views)) }
@@ -59,7 +79,10 @@ import Testing
 
     @Test func everyPropertyOfEveryViewIsEncoded() async throws {
         let planned = try await Self.plannedViews()
-        #expect(Set(planned.map(\.path)).isSuperset(of: ["index.html", "review/index.html", "references/index.html"]))
+        #expect(
+            Set(planned.map(\.path)).isSuperset(of: [
+                "index.html", "review/index.html", "references/index.html", "topics/variants/patient/index.html",
+            ]))
         var leaves = 0
         for (path, views) in planned {
             for view in views {
