@@ -307,4 +307,32 @@ import Testing
         #expect(site.read("Public/topics/hyponatremia/patient/index.html")?.contains("feel drowsy") == true)
         #expect(site.read("Public/topics/hyponatremia/index.html") == clinician)
     }
+
+    @Test func labelsAndThePromptAreEscapedEverywhere() throws {
+        let hostile = """
+            title: KB
+            base_url: https://kb.example.org/
+            audiences:
+              clinician: "<script>alert(1)</script> & \\"pros\\""
+              patient: "</script><b>Patients</b>"
+            audience_prompt: "<img src=x onerror=alert(1)> Who?"
+            """
+        let site = try site(settings: hostile)
+        let result = try run(site)
+        #expect(result.status == 0, "\(result.stderr)")
+        for path in [
+            "Public/topics/hyponatremia/index.html", "Public/topics/hyponatremia/patient/index.html",
+            "Public/feed.xml", "Public/search-index.json",
+        ] {
+            let text = try #require(site.read(path), "\(path)")
+            #expect(!text.contains("<script>alert"), "\(path)")
+            #expect(!text.contains("<b>Patients"), "\(path)")
+            #expect(!text.contains("<img"), "\(path)")
+        }
+        let patient = try #require(site.read("Public/topics/hyponatremia/patient/index.html"))
+        #expect(patient.contains("&lt;/script&gt;&lt;b&gt;Patients&lt;/b&gt;</a>"))
+        #expect(patient.contains(#"aria-label="&lt;img src=x onerror=alert(1)&gt; Who?""#))
+        // In the JSON-LD the label is a \u escape: it cannot close the script element.
+        #expect(patient.contains(#""name":"\u003c/script\u003e\u003cb\u003ePatients\u003c/b\u003e""#))
+    }
 }
