@@ -295,8 +295,16 @@ import Testing
     }
 
     @Test func anEditInsideOneBlockRemakesThatVariant() throws {
-        let site = try site()
+        let other = Self.page.replacingOccurrences(of: "title: Hyponatremia", with: "title: Other")
+        let site = try TempSite([
+            "Content/site.yaml": Self.settings, "Content/topics/hyponatremia.md": Self.page,
+            "Content/topics/other.md": other,
+        ])
         #expect(try run(site).status == 0)
+        #expect(try run(site).status == 0)
+        // The third build writes into the first one's folder; a page is kept when all of its
+        // variants are.
+        #expect(try run(site).stdout.hasPrefix("Built 2 of 2 pages (2 unchanged, kept as they were), "))
         let clinician = try #require(site.read("Public/topics/hyponatremia/index.html"))
         try site.write(
             "Content/topics/hyponatremia.md",
@@ -304,6 +312,7 @@ import Testing
         // `run` builds again without the cache and compares: the kept files are the same bytes.
         let result = try run(site)
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("Built 2 of 2 pages (1 unchanged, kept as they were), "), "\(result.stdout)")
         #expect(site.read("Public/topics/hyponatremia/patient/index.html")?.contains("feel drowsy") == true)
         #expect(site.read("Public/topics/hyponatremia/index.html") == clinician)
     }

@@ -67,7 +67,8 @@ enum SiteWriter {
                     let (page, variant) = outputs.topics[next]
                     let path = outputs.paths[next]
                     group.addTask {
-                        try keeper.write(path, outputs.topic(page, variant: variant), common: common, isTopic: true)
+                        try keeper.write(
+                            path, outputs.topic(page, variant: variant), common: common, topic: page.result.relativePath)
                     }
                     next += 1
                 }
@@ -79,7 +80,9 @@ enum SiteWriter {
                 return files
             }
             let finished = try staged.finish(leftoversRemoved: true)
-            let (records, kept, keptTopics) = keeper.result
+            let (records, kept, keptFiles) = keeper.result
+            // A page is kept when every variant of it is.
+            let keptTopics = outputs.published.count { keptFiles[$0.result.relativePath] == $0.variants.count }
             return Written(
                 files: files, kept: kept, keptTopics: keptTopics, swappedAtomically: finished.atomic, records: records,
                 build: finished.build, replacedBuild: staged.replacedBuild)

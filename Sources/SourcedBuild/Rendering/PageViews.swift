@@ -101,7 +101,13 @@ struct PageViews {
 
     /// The body with what fills its placeholders.
     func body(_ page: SitePage, _ shown: PageVariant) -> BodyView {
-        let citations = page.markdown.citationGroups.map { group in
+        let markdown = page.markdown
+        let citations = markdown.citationGroups.map { group in
+            // A group another audience's block holds is not in this HTML: nothing to fill, and
+            // nothing for this file's key to depend on.
+            if let audience = shown.audience, !markdown.isShown(line: group.position.line, to: audience) {
+                return CitationView(items: [], unknown: false)
+            }
             let (items, unknown) = CitationMarkup.numbered(group, citations: shown.citations)
             return CitationView(items: items, unknown: unknown)
         }
