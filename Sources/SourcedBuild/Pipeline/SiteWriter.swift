@@ -67,8 +67,8 @@ enum SiteWriter {
                     let (page, variant) = outputs.topics[next]
                     let path = outputs.paths[next]
                     group.addTask {
-                        try keeper.write(
-                            path, outputs.topic(page, variant: variant), common: common, topic: page.result.relativePath)
+                        let planned = outputs.topic(page, variant: variant)
+                        return try keeper.write(path, planned, common: common, topic: page.result.relativePath)
                     }
                     next += 1
                 }
