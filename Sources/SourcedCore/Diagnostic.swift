@@ -22,7 +22,7 @@ package struct Diagnostic: Sendable, Equatable, Hashable {
     }
 }
 
-package enum Severity: String, Sendable {
+package enum Severity: String, Sendable, CaseIterable {
     case warning, error
 }
 
@@ -43,10 +43,16 @@ package enum Rule: String, Sendable, CaseIterable {
     case reviewOverdue = "review-overdue"
     case changedSinceApproval = "changed-since-approval"
     case invalidAudience = "invalid-audience"
+    case retractedSource = "retracted-source"
+    case supersededSource = "superseded-source"
+    case correctedSource = "corrected-source"
+    case sourceConcern = "source-concern"
 
     package var defaultSeverity: Severity {
         switch self {
-        case .unusedReference, .reviewOverdue, .changedSinceApproval: .warning
+        case .unusedReference, .reviewOverdue, .changedSinceApproval, .supersededSource, .correctedSource,
+            .sourceConcern:
+            .warning
         default: .error
         }
     }

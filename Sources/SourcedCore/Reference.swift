@@ -35,6 +35,9 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
         var doi: String?
         var pmid: String?
         var url: String?
+        /// Nil for a current source, so that the JSON form (and every fingerprint) of one is
+        /// what it was before sources had a status.
+        var status: SourceStatus?
     }
 
     private final class Box: Sendable {
@@ -93,16 +96,21 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
         get { box.fields.url }
         set { fields.url = newValue }
     }
+    /// Nil for a current source.
+    package var status: SourceStatus? {
+        get { box.fields.status }
+        set { fields.status = newValue?.kind == .current ? nil : newValue }
+    }
 
     package init(
         id: String, type: Kind = .other, title: String, authors: [String] = [], container: String? = nil,
         year: String? = nil, volume: String? = nil, pages: String? = nil, doi: String? = nil,
-        pmid: String? = nil, url: String? = nil
+        pmid: String? = nil, url: String? = nil, status: SourceStatus? = nil
     ) {
         box = Box(
             Fields(
                 id: id, type: type, title: title, authors: authors, container: container, year: year, volume: volume,
-                pages: pages, doi: doi, pmid: pmid, url: url))
+                pages: pages, doi: doi, pmid: pmid, url: url, status: status?.kind == .current ? nil : status))
     }
 
     package static func == (a: Reference, b: Reference) -> Bool {

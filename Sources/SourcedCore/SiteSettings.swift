@@ -26,6 +26,10 @@ package struct SiteSettings: Sendable, Equatable {
     package var audiences: [Audience] = []
     /// The question above a page's audience switch.
     package var audiencePrompt = "Which best describes you?"
+    /// `sources.retractions`: the Retraction Watch data (CSV), relative to the content folder.
+    package var retractionsPath: String?
+    /// `sources.retracted`: how bad citing a retracted source is.
+    package var retractedSeverity: Severity = .error
 
     package struct Audience: Sendable, Equatable {
         package var name: String

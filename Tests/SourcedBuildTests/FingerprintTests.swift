@@ -16,11 +16,23 @@ import Testing
             Reference(
                 id: "all", type: .guideline, title: awkward, authors: ["A, B", awkward], container: "J/K",
                 year: "2024", volume: "3", pages: "1–9", doi: "10.1/x", pmid: "123", url: "https://e.org/a?b=c&d"),
+            Reference(
+                id: "retracted", title: "R",
+                status: SourceStatus(
+                    kind: .retracted, date: Day("2026-03-09"), note: awkward, noticeURL: "https://e.org/n",
+                    supersededBy: "newer")),
+            Reference(id: "superseded", title: "S", status: SourceStatus(kind: .superseded)),
         ]
         for reference in references {
             let expected = Array(try encoder.encode(reference))
             #expect(Fingerprint.canonicalJSON(reference) == expected)
         }
+        // A current source encodes as one did before sources had a status: stored fingerprints
+        // stay valid.
+        let current = Reference(id: "min", title: "T", status: SourceStatus(kind: .current))
+        #expect(current.status == nil)
+        #expect(
+            Fingerprint.canonicalJSON(current) == Array(#"{"authors":[],"id":"min","title":"T","type":"other"}"#.utf8))
     }
 }
 

@@ -70,8 +70,14 @@ struct ReferenceIndex: Sendable {
                 $0 != list[i].anchor && taken.insert($0).inserted
             }
         }
-        // Sorted by first author then title, as a bibliography reads.
-        let sortKeys = list.map { ($0.reference.authors.first ?? $0.reference.title, $0.reference.title, $0.anchor) }
+        // Sources with a notice first (retracted, questioned, superseded, corrected), then by
+        // first author and title, as a bibliography reads.
+        let sortKeys = list.map {
+            (
+                Self.rank($0.reference.status), $0.reference.authors.first ?? $0.reference.title, $0.reference.title,
+                $0.anchor
+            )
+        }
         let order = list.indices.sorted { sortKeys[$0] < sortKeys[$1] }
         var remap = [Int](repeating: 0, count: list.count)
         for (newIndex, oldIndex) in order.enumerated() { remap[oldIndex] = newIndex }
@@ -79,6 +85,17 @@ struct ReferenceIndex: Sendable {
         entries = list
         self.citedEntries = citedEntries
         sortedIndex = remap
+    }
+
+    /// Where a source with `status` goes in the index: the worse its notice, the earlier.
+    static func rank(_ status: SourceStatus?) -> Int {
+        switch status?.kind {
+        case .retracted: 0
+        case .expressionOfConcern: 1
+        case .superseded: 2
+        case .corrected: 3
+        case .current, nil: 4
+        }
     }
 
     /// Puts `list[order[i]]` at `i`, by swaps (moves), one cycle of the permutation at a time:

@@ -11,7 +11,19 @@ enum SiteChecks {
 
     /// The checks of the site as a whole: duplicate sources and slugs, the disclaimer's links.
     static func siteWide(_ site: Site) -> [Diagnostic] {
-        bibliographyDuplicates(site) + duplicateSlugs(site) + disclaimerLinks(site)
+        bibliographyDuplicates(site) + duplicateSlugs(site) + disclaimerLinks(site) + bibliographyReplacements(site)
+    }
+
+    /// A bibliography source superseded by a key the bibliography does not have.
+    static func bibliographyReplacements(_ site: Site) -> [Diagnostic] {
+        site.bibliographyOrder.compactMap { located in
+            guard let replacement = located.reference.status?.supersededBy, site.bibliography[replacement] == nil
+            else { return nil }
+            return Diagnostic(
+                file: located.file, position: located.position, rule: .invalidReference,
+                message: "reference '\(located.reference.id)' is superseded by '\(replacement)', which no source has",
+                hint: "add the replacement to bibliography.yaml")
+        }
     }
 
     /// The section headings (lowercased) whose paragraphs need no citation.
@@ -27,7 +39,7 @@ enum SiteChecks {
             page.metadata.isTopic
             ? uncitedClaims(page, site.settings, exempt: exempt) + reviewAge(page, site) + approvalCurrency(page) : []
         return unknownCitations(page, site) + unusedReferences(page) + bibliographyConflicts(page, site) + topicOnly
-            + futureDates(page, site)
+            + futureDates(page, site) + citedStatuses(page, site.settings) + unknownReplacements(page, site)
     }
 
     /// A review or update dated after today is a typo (2062 for 2026) or a wrong `--date`.
@@ -53,6 +65,76 @@ enum SiteChecks {
                 file: page.file, position: item.position, rule: .unknownCitation,
                 message: "unknown citation key '\(item.key)'",
                 hint: hint + "add it under 'references:' in the front matter or to bibliography.yaml")
+        }
+    }
+
+    /// Each citation of a source that has been retracted, superseded, corrected or questioned,
+    /// at the citation itself: every claim that rests on it needs a look.
+    static func citedStatuses(_ page: SitePage, _ settings: SiteSettings) -> [Diagnostic] {
+        let sources = page.citations.sources
+        guard sources.contains(where: { $0.reference.status != nil }) else { return [] }
+        var diagnostics: [Diagnostic] = []
+        for group in page.markdown.citationGroups {
+            for item in group.items {
+                guard let number = page.citations.numberOfKey[item.key],
+                    let status = sources[number - 1].reference.status
+                else { continue }
+                if let diagnostic = citedStatus(status, key: item.key, file: page.file, at: item.position, settings) {
+                    diagnostics.append(diagnostic)
+                }
+            }
+        }
+        return diagnostics
+    }
+
+    static func citedStatus(
+        _ status: SourceStatus, key: String, file: String, at position: TextPosition, _ settings: SiteSettings
+    ) -> Diagnostic? {
+        let when = status.date.map { " on \($0)" } ?? ""
+        let note = status.note.map { ": \($0)" } ?? ""
+        let notice = status.noticeURL.map { "; the notice: \($0)" } ?? ""
+        let rule: Rule
+        let message: String
+        let hint: String
+        switch status.kind {
+        case .retracted:
+            (rule, message, hint) = (
+                .retractedSource, "'\(key)' was retracted\(when)\(note)",
+                "cite a source that stands, or remove the claim"
+            )
+        case .superseded:
+            (rule, message, hint) = (
+                .supersededSource,
+                "'\(key)' is superseded\(status.supersededBy.map { " by '\($0)'" } ?? "")\(when)\(note)",
+                status.supersededBy.map { "cite [@\($0)] instead" } ?? "cite the source that replaces it"
+            )
+        case .corrected:
+            (rule, message, hint) = (
+                .correctedSource, "'\(key)' was corrected\(when)\(note)", "check the claim against the correction"
+            )
+        case .expressionOfConcern:
+            (rule, message, hint) = (
+                .sourceConcern, "'\(key)' has an expression of concern\(when)\(note)",
+                "check whether the claim still stands"
+            )
+        case .current: return nil
+        }
+        return Diagnostic(
+            file: file, position: position, severity: rule == .retractedSource ? settings.retractedSeverity : nil,
+            rule: rule, message: message, hint: hint + notice)
+    }
+
+    /// A page's source superseded by a key that neither the page nor the bibliography has.
+    static func unknownReplacements(_ page: SitePage, _ site: Site) -> [Diagnostic] {
+        let own = Set(page.metadata.references.map(\.reference.id))
+        return page.metadata.references.compactMap { located in
+            guard let replacement = located.reference.status?.supersededBy, !own.contains(replacement),
+                site.bibliography[replacement] == nil
+            else { return nil }
+            return Diagnostic(
+                file: located.file, position: located.position, rule: .invalidReference,
+                message: "reference '\(located.reference.id)' is superseded by '\(replacement)', which no source has",
+                hint: "list the replacement under 'references:' or in bibliography.yaml")
         }
     }
 

@@ -5,6 +5,7 @@ import Yams
 enum ReferenceDecoder {
     static let fields = [
         "id", "type", "title", "authors", "container", "year", "volume", "pages", "doi", "pmid", "url",
+        "status", "status_date", "status_note", "notice_url", "superseded_by",
     ]
 
     static func decodeList(_ node: Node?, reader: inout YAMLReader) -> [LocatedReference] {
@@ -41,7 +42,59 @@ enum ReferenceDecoder {
             pmid: reader.string(f["pmid"], "pmid"),
             url: reader.string(f["url"], "url"))
         validateIdentifiers(&reference, f, reader: &reader)
+        reference.status = status(f, id: id, reader: &reader)
         return LocatedReference(reference: reference, file: reader.file, position: reader.position(node))
+    }
+
+    /// `status:` and the fields that go with it; nil for a current source. A field given without
+    /// a status that it belongs to is reported, so a typo never hides a retraction.
+    private static func status(_ f: [String: Node], id: String, reader: inout YAMLReader) -> SourceStatus? {
+        let given = f["status"].flatMap { node -> SourceStatus.Kind? in
+            guard let text = reader.string(node, "status") else { return nil }
+            guard let kind = SourceStatus.Kind(rawValue: text) else {
+                reader.report(
+                    node, "reference '\(id)' has an unknown status '\(text)'", rule: .invalidReference,
+                    hint: "use one of: \(SourceStatus.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+                return nil
+            }
+            return kind
+        }
+        let date = reader.day(f["status_date"], "status_date")
+        let note = reader.string(f["status_note"], "status_note")
+        var notice = reader.string(f["notice_url"], "notice_url")
+        if let url = notice, !isValidWebURL(url) {
+            reader.report(
+                f["notice_url"]!, "reference '\(id)' has a notice_url that is not http or https: '\(url)'",
+                rule: .invalidReference)
+            notice = nil
+        }
+        var replacement = reader.string(f["superseded_by"], "superseded_by")
+        if let key = replacement, !isValidKey(key) || key == id {
+            reader.report(
+                f["superseded_by"]!,
+                key == id
+                    ? "reference '\(id)' cannot be superseded by itself"
+                    : "'superseded_by' must be the key of a source, not '\(key)'",
+                rule: .invalidReference)
+            replacement = nil
+        }
+        // `superseded_by` alone says the status.
+        let kind = given ?? (replacement != nil ? .superseded : nil)
+        if let replacement, let given, given != .superseded {
+            reader.report(
+                f["superseded_by"]!,
+                "reference '\(id)' names a replacement ('\(replacement)') but its status is '\(given.rawValue)'",
+                rule: .invalidReference, hint: "use status: superseded, or remove superseded_by")
+        }
+        guard let kind, kind != .current else {
+            for field in ["status_date", "status_note", "notice_url"] where f[field] != nil && f["status"] == nil {
+                reader.report(
+                    f[field]!, "reference '\(id)' has '\(field)' but no 'status'", rule: .invalidReference,
+                    hint: "add status: retracted, corrected, superseded or expression-of-concern")
+            }
+            return nil
+        }
+        return SourceStatus(kind: kind, date: date, note: note, noticeURL: notice, supersededBy: replacement)
     }
 
     /// Malformed identifiers are reported and dropped, so no broken DOI or URL is published.

@@ -19,7 +19,7 @@ enum SiteSettingsDecoder {
                 root, "site.yaml",
                 allowed: [
                     "title", "base_url", "language", "disclaimer", "review", "publish", "citations", "editorial_policy",
-                    "review_board", "edit_url", "audiences", "audience_prompt",
+                    "review_board", "edit_url", "audiences", "audience_prompt", "sources",
                 ])
         else { return (settings, reader.diagnostics, [:]) }
         let positions = f.mapValues { reader.position($0) }
@@ -50,6 +50,21 @@ enum SiteSettingsDecoder {
         }
         if let node = f["audiences"] { settings.audiences = audiences(node, reader: &reader) }
         settings.audiencePrompt = reader.string(f["audience_prompt"], "audience_prompt") ?? settings.audiencePrompt
+        if let node = f["sources"],
+            let sources = reader.mapping(node, "sources", allowed: ["retractions", "retracted"])
+        {
+            if let node = sources["retractions"], let path = reader.string(node, "retractions") {
+                if path.isEmpty || path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+                    reader.report(
+                        node, "'retractions' must be a path inside the content folder, such as retraction_watch.csv")
+                } else {
+                    settings.retractionsPath = path
+                }
+            }
+            settings.retractedSeverity =
+                reader.choice(sources["retracted"], "severity for 'retracted'", as: Severity.self)
+                ?? settings.retractedSeverity
+        }
         if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
             settings.reviewMaxAgeDays =
                 reader.integer(review["max_age_days"], "max_age_days", in: SiteSettings.reviewMaxAgeRange)

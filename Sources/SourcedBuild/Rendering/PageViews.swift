@@ -57,6 +57,7 @@ struct PageViews {
             unpublished: page.isPublished
                 ? nil
                 : "Not published: 'sourced build' leaves out pages whose status is '\(m.review.status.rawValue)'.",
+            sourceAlert: sourceAlert(shown.citations),
             tags: m.tags.map { .init(name: $0, url: root + "#tag-" + HeadingAnchors.slug($0)) },
             hasTags: !m.tags.isEmpty, disclaimer: topic ? disclaimerHTML : nil,
             editorialPolicy: topic ? editorialPolicyHTML : nil, reviewBoard: topic ? site.settings.reviewBoard : nil,
@@ -70,6 +71,32 @@ struct PageViews {
             toc: shown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
             root: root,
             structuredData: topic ? Markup(value: structuredData(page, shown), html: StructuredDataView.html) : nil)
+    }
+
+    /// The notice at the top of a page that cites a source with a status, retracted ones first.
+    func sourceAlert(_ citations: PageCitations) -> SourceAlertView? {
+        let affected = citations.sources.enumerated().compactMap { i, cited in
+            cited.reference.status.map { (number: i + 1, cited: cited, status: $0) }
+        }
+        guard !affected.isEmpty else { return nil }
+        let retracted = affected.count { $0.status.kind == .retracted }
+        let heading =
+            switch retracted {
+            case 0:
+                affected.count == 1 ? "A source this page cites has a notice" : "Sources this page cites have notices"
+            case 1: "This page cites a retracted source"
+            default: "This page cites \(retracted) retracted sources"
+            }
+        // Retracted first, then in number order.
+        let ordered =
+            affected.filter { $0.status.kind == .retracted } + affected.filter { $0.status.kind != .retracted }
+        return SourceAlertView(
+            heading: heading, retracted: retracted > 0,
+            sources: ordered.map {
+                SourceAlertView.Source(
+                    key: $0.cited.key, number: $0.number, title: $0.cited.reference.title,
+                    status: $0.status.kind.rawValue, label: $0.status.kind.label, date: $0.status.date?.description)
+            })
     }
 
     /// "Which best describes you?" with a link to each variant; nil for a page with one.
@@ -129,8 +156,16 @@ struct PageViews {
             CitedReferenceView(
                 key: cited.key, reference: cited.reference,
                 indexURL: entry.map { ReferenceMarkup.indexURL(of: index.entries[$0], root: root) },
-                groups: cited.groups)
+                groups: cited.groups, replacement: replacementTitle(cited.reference, page: page), root: root)
         }
+    }
+
+    /// The title of the source that supersedes `reference`: the page's own of that key, else the
+    /// bibliography's.
+    func replacementTitle(_ reference: Reference, page: SitePage?) -> String? {
+        guard let key = reference.status?.supersededBy else { return nil }
+        let own = page?.metadata.references.first { $0.reference.id == key }
+        return (own ?? site.bibliography[key])?.reference.title
     }
 
     /// Where the page's link number `index` leads, if it links to a topic that exists.
@@ -211,7 +246,9 @@ struct PageViews {
         let entries = site.referenceIndex.entries.map { entry in
             IndexEntryView(
                 anchor: entry.anchor, aliasAnchors: entry.aliasAnchors, reference: entry.reference,
-                citedBy: entry.citedBy.compactMap { links[$0] })
+                citedBy: entry.citedBy.compactMap { links[$0] },
+                replacement: replacementTitle(entry.reference, page: entry.citedBy.first.flatMap(site.page(atPath:))),
+                root: root)
         }
         return ReferencesView(
             count: entries.count, root: root, entries: Pieces(items: entries, html: ReferenceMarkup.indexEntry))
@@ -240,11 +277,14 @@ struct PageViews {
             }
         }
         let byFile = Dictionary(grouping: diagnostics, by: \.file)
-        // Plain pages have no review to track.
+        // Plain pages have no review to track. A page citing a retracted source comes first.
         let topics = site.pages.filter(\.metadata.isTopic)
-        let pages = topics.sorted {
-            (rank($0.badge), $0.metadata.title, $0.file) < (rank($1.badge), $1.metadata.title, $1.file)
+        func rank(_ page: SitePage) -> Int {
+            page.citations.sources.contains { $0.reference.status?.kind == .retracted } ? -1 : rank(page.badge)
         }
+        let pages = topics.map { (rank: rank($0), page: $0) }.sorted {
+            ($0.rank, $0.page.metadata.title, $0.page.file) < ($1.rank, $1.page.metadata.title, $1.page.file)
+        }.map(\.page)
         let rows = pages.map { page in
             let listed = listing(page)
             let own = byFile[page.file] ?? []

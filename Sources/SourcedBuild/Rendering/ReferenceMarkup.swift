@@ -9,9 +9,12 @@ enum ReferenceMarkup {
         for cited in list.sources {
             let r = cited.reference
             let key = cited.key.htmlEscaped
-            html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\">\n"
+            html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\"\(statusAttribute(r))>\n"
             if let label = r.type.label { html += "    <span class=\"reference-type\">\(label)</span>\n" }
             html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
+            if let status = r.status {
+                html += "    " + statusHTML(status, replacement: cited.replacement, root: cited.root) + "\n"
+            }
             html += "    <span class=\"reference-links\">\(links(r, indexURL: cited.indexURL))</span>\n"
             let backlinks = cited.groups.enumerated().map { n, group in
                 let label = cited.groups.count == 1 ? "↩" : "↩\(n + 1)"
@@ -32,13 +35,17 @@ enum ReferenceMarkup {
     /// the source goes by, and the topics that cite it.
     @Sendable static func indexEntry(_ entry: IndexEntryView) -> String {
         let r = entry.reference
-        var html = "<li id=\"\(entry.anchor.htmlEscaped)\" class=\"source reference-\(r.type.rawValue)\">"
+        var html =
+            "<li id=\"\(entry.anchor.htmlEscaped)\" class=\"source reference-\(r.type.rawValue)\"\(statusAttribute(r))>"
         for alias in entry.aliasAnchors {
             html += "<span id=\"\(alias.htmlEscaped)\" class=\"source-alias\"></span>"
         }
         html += "\n"
         if let label = r.type.label { html += "  <span class=\"reference-type\">\(label)</span>\n" }
         html += "  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
+        if let status = r.status {
+            html += "  " + statusHTML(status, replacement: entry.replacement, root: entry.root) + "\n"
+        }
         html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"
         if entry.citedBy.isEmpty {
             html += "  <p class=\"cited-by\">Not cited by any published topic.</p>\n"
@@ -47,6 +54,27 @@ enum ReferenceMarkup {
             html += "  <p class=\"cited-by\">Cited by: \(topics.joined(separator: " "))</p>\n"
         }
         return html + "</li>\n"
+    }
+
+    /// ` data-source-status="retracted"` on an entry whose source is not current.
+    private static func statusAttribute(_ r: Reference) -> String {
+        r.status.map { " data-source-status=\"\($0.kind.rawValue)\"" } ?? ""
+    }
+
+    /// What happened to the source, when, and the notice: "Retracted (2026-03-09): … Notice",
+    /// "Superseded by <title> (2025-05-01)". `replacement` is the replacing source's title.
+    static func statusHTML(_ status: SourceStatus, replacement: String?, root: String) -> String {
+        var html = "<span class=\"reference-status\"><strong>\(status.kind.label)</strong>"
+        if let key = status.supersededBy {
+            let url = root + "references/#source-" + key
+            html += " by <a href=\"\(url.htmlEscaped)\">\((replacement ?? key).htmlEscaped)</a>"
+        }
+        if let date = status.date { html += " (<time datetime=\"\(date)\">\(date)</time>)" }
+        if let note = status.note { html += ": \(note.htmlEscaped)" }
+        if let notice = status.noticeURL {
+            html += " <a href=\"\(notice.htmlEscaped)\" rel=\"external\">Notice</a>"
+        }
+        return html + "</span>"
     }
 
     private static func links(_ r: Reference, indexURL: String?) -> String {

@@ -39,6 +39,8 @@ struct TopicView: TemplateView {
     var badge: BadgeView?
     /// Set only in the preview, for a page `build` leaves out.
     var unpublished: String?
+    /// The cited sources that were retracted, superseded, corrected or questioned; nil for none.
+    var sourceAlert: SourceAlertView?
     var tags: [TagLink]
     var hasTags: Bool
     var disclaimer: String?
@@ -69,6 +71,22 @@ struct TopicView: TemplateView {
     struct TocEntry: Encodable, Sendable {
         var text: String
         var anchor: String
+    }
+}
+
+/// `<aside class="source-alert">`: a topic's cited sources that have a notice, retracted first.
+struct SourceAlertView: Encodable, Sendable {
+    var heading: String
+    var retracted: Bool
+    var sources: [Source]
+
+    struct Source: Encodable, Sendable {
+        var key: String
+        var number: Int
+        var title: String
+        var status: String
+        var label: String
+        var date: String?
     }
 }
 
@@ -176,12 +194,18 @@ struct CitedReferenceView: Sendable, Equatable, WireCodable {
     var indexURL: String?
     /// The citation groups that cite it, for the back-links.
     var groups: [Int]
+    /// The title of the source that supersedes it, and the site's root path, for the link to
+    /// that source's entry in the reference index.
+    var replacement: String?
+    var root: String
 
-    init(key: String, reference: Reference, indexURL: String?, groups: [Int]) {
+    init(key: String, reference: Reference, indexURL: String?, groups: [Int], replacement: String?, root: String) {
         self.key = key
         self.reference = reference
         self.indexURL = indexURL
         self.groups = groups
+        self.replacement = replacement
+        self.root = root
     }
 
     func write(to wire: inout WireWriter) {
@@ -189,10 +213,14 @@ struct CitedReferenceView: Sendable, Equatable, WireCodable {
         wire.write(reference)
         wire.write(indexURL)
         wire.write(groups)
+        wire.write(replacement)
+        wire.write(root)
     }
 
     init(from wire: inout WireReader) throws(WireError) {
-        self.init(key: try wire.read(), reference: try wire.read(), indexURL: try wire.read(), groups: try wire.read())
+        self.init(
+            key: try wire.read(), reference: try wire.read(), indexURL: try wire.read(), groups: try wire.read(),
+            replacement: try wire.read(), root: try wire.read())
     }
 }
 
@@ -263,17 +291,25 @@ struct IndexEntryView: Sendable, Equatable, WireCodable {
     var aliasAnchors: [String]
     var reference: Reference
     var citedBy: [TopicLink]
+    /// The title of the source that supersedes it (see `CitedReferenceView`).
+    var replacement: String?
+    var root: String
 
     struct TopicLink: Sendable, Equatable {
         var title: String
         var url: String
     }
 
-    init(anchor: String, aliasAnchors: [String], reference: Reference, citedBy: [TopicLink]) {
+    init(
+        anchor: String, aliasAnchors: [String], reference: Reference, citedBy: [TopicLink], replacement: String?,
+        root: String
+    ) {
         self.anchor = anchor
         self.aliasAnchors = aliasAnchors
         self.reference = reference
         self.citedBy = citedBy
+        self.replacement = replacement
+        self.root = root
     }
 
     func write(to wire: inout WireWriter) {
@@ -285,6 +321,8 @@ struct IndexEntryView: Sendable, Equatable, WireCodable {
             wire.write(page.title)
             wire.write(page.url)
         }
+        wire.write(replacement)
+        wire.write(root)
     }
 
     init(from wire: inout WireReader) throws(WireError) {
@@ -294,6 +332,8 @@ struct IndexEntryView: Sendable, Equatable, WireCodable {
         let count: Int = try wire.read()
         citedBy = []
         for _ in 0..<max(0, count) { citedBy.append(TopicLink(title: try wire.read(), url: try wire.read())) }
+        replacement = try wire.read()
+        root = try wire.read()
     }
 }
 

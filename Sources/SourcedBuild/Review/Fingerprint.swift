@@ -59,6 +59,20 @@ enum Fingerprint {
             ("id", string(reference.id)),
             ("pages", string(reference.pages)),
             ("pmid", string(reference.pmid)),
+            (
+                "status",
+                reference.status.map { status in
+                    { json in
+                        json.object([
+                            ("date", string(status.date?.description)),
+                            ("kind", string(status.kind.rawValue)),
+                            ("note", string(status.note)),
+                            ("noticeURL", string(status.noticeURL)),
+                            ("supersededBy", string(status.supersededBy)),
+                        ])
+                    }
+                }
+            ),
             ("title", string(reference.title)),
             ("type", string(reference.type.rawValue)),
             ("url", string(reference.url)),

@@ -59,13 +59,32 @@ extension Reference: WireCodable {
         wire.write(doi)
         wire.write(pmid)
         wire.write(url)
+        wire.write(status)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
         self.init(
             id: try wire.read(), type: try wire.read(), title: try wire.read(), authors: try wire.read(),
             container: try wire.read(), year: try wire.read(), volume: try wire.read(), pages: try wire.read(),
-            doi: try wire.read(), pmid: try wire.read(), url: try wire.read())
+            doi: try wire.read(), pmid: try wire.read(), url: try wire.read(), status: try wire.read())
+    }
+}
+
+extension SourceStatus.Kind: WireCodable {}
+
+extension SourceStatus: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(kind)
+        wire.write(date)
+        wire.write(note)
+        wire.write(noticeURL)
+        wire.write(supersededBy)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(
+            kind: try wire.read(), date: try wire.read(), note: try wire.read(), noticeURL: try wire.read(),
+            supersededBy: try wire.read())
     }
 }
 
@@ -147,6 +166,8 @@ extension SiteSettings: WireCodable {
             wire.write(audience.label)
         }
         wire.write(audiencePrompt)
+        wire.write(retractionsPath)
+        wire.write(retractedSeverity)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
@@ -160,5 +181,7 @@ extension SiteSettings: WireCodable {
             audiences.append(.init(name: try wire.read(), label: try wire.read()))
         }
         audiencePrompt = try wire.read()
+        retractionsPath = try wire.read()
+        retractedSeverity = try wire.read()
     }
 }
