@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Already built for Hummingbird; named for NIOCore's IOError (a port in use).
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        // Reads the Retraction Watch data set (CSV): RFC 4180 quoting, by header names.
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +38,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
         .target(
@@ -71,7 +74,7 @@ let package = Package(
         .testTarget(
             name: "SourcedBuildTests",
             dependencies: ["SourcedBuild", "sourced"],
-            exclude: ["Golden"]
+            exclude: ["Golden", "Fixtures"]
         ),
     ]
 )

@@ -102,11 +102,12 @@ final class Lazy<Value: Sendable>: Sendable {
 enum SiteAssembler {
     static func assemble(
         settings: SiteSettings, today: Day, bibliography: [LocatedReference], results: [PageResult],
-        attachments: [String]
+        attachments: [String], statuses: RetractionWatch.Statuses = .init()
     ) -> Site {
         let sorted = sortedByPath(results)
+        let bibliography = marked(bibliography, statuses)
         let keys = byKey(bibliography)
-        let pages = makePages(sorted, settings: settings, today: today, bibliography: keys)
+        let pages = makePages(sorted, settings: settings, today: today, bibliography: keys, statuses: statuses)
         return site(
             settings: settings, today: today, bibliography: bibliography, byKey: keys, results: sorted,
             pages: pages, attachments: attachments)
@@ -121,6 +122,19 @@ enum SiteAssembler {
         return isSorted ? results : results.sorted { $0.relativePath < $1.relativePath }
     }
 
+    /// `references` with the statuses the Retraction Watch data gives those that state none.
+    static func marked(_ references: [LocatedReference], _ statuses: RetractionWatch.Statuses) -> [LocatedReference] {
+        guard !statuses.isEmpty, references.contains(where: { statuses.status(of: $0.reference) != nil }) else {
+            return references
+        }
+        return references.map { located in
+            guard statuses.status(of: located.reference) != nil else { return located }
+            var marked = located
+            marked.reference = statuses.applied(to: located.reference)
+            return marked
+        }
+    }
+
     /// The first source of each key, as pages look keys up in the bibliography.
     static func byKey(_ bibliography: [LocatedReference]) -> [String: LocatedReference] {
         var firstOfKey: [String: LocatedReference] = [:]
@@ -133,7 +147,8 @@ enum SiteAssembler {
     /// Each result's page, in the same order; nil for a page whose front matter could not be
     /// read. Pages are independent here: they are made on every core, every n-th page each.
     static func makePages(
-        _ results: [PageResult], settings: SiteSettings, today: Day, bibliography byKey: [String: LocatedReference]
+        _ results: [PageResult], settings: SiteSettings, today: Day, bibliography byKey: [String: LocatedReference],
+        statuses: RetractionWatch.Statuses = .init()
     ) -> [SitePage?] {
         var slots = [SitePage?](repeating: nil, count: results.count)
         let shares = min(results.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
@@ -146,7 +161,7 @@ enum SiteAssembler {
                 for index in stride(from: share, to: results.count, by: shares) {
                     slots[index] = makePage(
                         results[index], settings: settings, today: today, bibliography: byKey,
-                        canonicalJSON: &canonicalJSON)
+                        statuses: statuses, canonicalJSON: &canonicalJSON)
                 }
             }
         }
@@ -175,9 +190,11 @@ extension SiteAssembler {
     /// A page as the site sees it; nil when its front matter could not be read.
     static func makePage(
         _ result: PageResult, settings: SiteSettings, today: Day, bibliography: [String: LocatedReference],
-        canonicalJSON: inout [Reference: [UInt8]]
+        statuses: RetractionWatch.Statuses = .init(), canonicalJSON: inout [Reference: [UInt8]]
     ) -> SitePage? {
-        guard let metadata = result.metadata, let markdown = result.markdown else { return nil }
+        guard var metadata = result.metadata, let markdown = result.markdown else { return nil }
+        // The page's own sources with what the Retraction Watch data says of them.
+        if !statuses.isEmpty { metadata.references = marked(metadata.references, statuses) }
         let citations = PageCitations(
             groups: markdown.citationGroups, pageReferences: metadata.references, bibliography: bibliography)
         let badge = ReviewPolicy.badge(for: metadata.review, settings: settings, today: today) {

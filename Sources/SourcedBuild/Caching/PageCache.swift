@@ -1,3 +1,4 @@
+import Foundation
 import SourcedCore
 
 /// What the last build read and made, reused by the next while its inputs stay the same, so
@@ -14,7 +15,17 @@ package struct PageCache: Sendable {
     var checks = CheckCache()
     private var bibliography: (bytes: [UInt8]?, decoded: ([LocatedReference], [Diagnostic]))?
     /// Pages as the last assembly made them, with what they depend on beyond their own result.
-    private var assembled: (settings: SiteSettings, today: Day, bibliography: [UInt8]?, pages: [String: SitePage])?
+    private var assembled:
+        (
+            settings: SiteSettings, today: Day, bibliography: [UInt8]?, statuses: RetractionWatch.Statuses,
+            pages: [String: SitePage]
+        )?
+    /// The Retraction Watch file as last read, and what it gave for which identities.
+    private var retractions:
+        (
+            path: String, identity: ContentLoader.FileIdentity, cited: String,
+            read: (RetractionWatch.Statuses, [Diagnostic])
+        )?
 
     package init() {}
 
@@ -103,32 +114,61 @@ package struct PageCache: Sendable {
         bibliography = (file?.bytes, decoded)
     }
 
+    /// The statuses the Retraction Watch file at `relative` (in the content folder `base`)
+    /// gives the sources `each` names: read again only when the file or those sources (their
+    /// `RetractionWatch.digest`) changed since this cache, or the last run's `memo`, read it.
+    mutating func retractions(
+        _ relative: String, in base: String, cited each: ((Reference) -> Void) -> Void, memo: RetractionMemo? = nil,
+        writes: Bool = false
+    ) throws -> (RetractionWatch.Statuses, [Diagnostic]) {
+        let path = ContentLoader.displayPath(relative, in: base)
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw LoadError(description: "cannot read '\(path)'") }
+        let identity = ContentLoader.FileIdentity(info)
+        let cited = RetractionWatch.digest(each)
+        if let retractions, retractions.path == path, retractions.identity == identity, retractions.cited == cited {
+            return retractions.read
+        }
+        let read: (RetractionWatch.Statuses, [Diagnostic])
+        if let kept = memo?.load(path: path, identity: identity, cited: cited) {
+            read = kept
+        } else {
+            var wanted = RetractionWatch.Identities()
+            each { wanted.insert($0) }
+            read = RetractionWatch.read(try ContentLoader.read(relative, in: base), wanted: wanted)
+            if writes { memo?.save(path: path, identity: identity, cited: cited, read) }
+        }
+        retractions = (path, identity, cited, read)
+        return read
+    }
+
     /// Assembles the site, reusing each page the last assembly made if neither the page nor
-    /// the settings, the day or the bibliography changed since.
+    /// the settings, the day, the bibliography or the sources' statuses changed since.
     mutating func assemble(
         settings: SiteSettings, today: Day, bibliography: SourceFile?, references: [LocatedReference],
-        results: [PageResult], attachments: [String]
+        results: [PageResult], attachments: [String], statuses: RetractionWatch.Statuses = .init()
     ) -> Site {
         var previous: [String: SitePage] = [:]
         if let assembled, assembled.settings == settings, assembled.today == today,
-            assembled.bibliography == bibliography?.bytes
+            assembled.bibliography == bibliography?.bytes, assembled.statuses == statuses
         {
             previous = assembled.pages
         }
+        let references = SiteAssembler.marked(references, statuses)
         // Before anything is copied out of a result: most pages of a rebuild are reused.
         let sorted = SiteAssembler.sortedByPath(results)
         var slots = sorted.map { fresh.contains($0.relativePath) ? nil : previous[$0.relativePath] }
         let missing = slots.indices.filter { slots[$0] == nil }
         let byKey = SiteAssembler.byKey(references)
         let made = SiteAssembler.makePages(
-            missing.map { sorted[$0] }, settings: settings, today: today, bibliography: byKey)
+            missing.map { sorted[$0] }, settings: settings, today: today, bibliography: byKey, statuses: statuses)
         for (slot, page) in zip(missing, made) { slots[slot] = page }
         let site = SiteAssembler.site(
             settings: settings, today: today, bibliography: references, byKey: byKey, results: sorted,
             pages: slots, attachments: attachments)
         var pages: [String: SitePage] = [:]
         for page in site.pages { pages[page.result.relativePath] = page }
-        assembled = (settings, today, bibliography?.bytes, pages)
+        assembled = (settings, today, bibliography?.bytes, statuses, pages)
         return site
     }
 }

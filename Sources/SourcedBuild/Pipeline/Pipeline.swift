@@ -157,9 +157,16 @@ package enum Pipeline {
         let decoded = await decoding.value
         cache.remember(bibliography: tree.bibliography, decoded)
         let (bibliography, bibliographyDiagnostics) = decoded
+        let (statuses, statusDiagnostics) = try retractions(
+            settings, tree: tree, content: content, cache: &cache,
+            cited: { body in
+                for located in bibliography { body(located.reference) }
+                for result in results { for located in result.metadata?.references ?? [] { body(located.reference) } }
+            }, position: settingsPositions["sources"], store: store)
         var site = cache.assemble(
             settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
-            results: results, attachments: tree.attachments)
+            results: results, attachments: tree.attachments.filter { $0 != settings.retractionsPath },
+            statuses: statuses)
         if let file = tree.siteSettings {
             site.disclaimer = PageParser.disclaimer(
                 settings, file: file.path, position: settingsPositions["disclaimer"] ?? .init(line: 1, column: 1))
@@ -167,12 +174,35 @@ package enum Pipeline {
                 settings, file: file.path, position: settingsPositions["editorial_policy"] ?? .init(line: 1, column: 1))
         }
         if indexesReferences { Task.detached { [site] in _ = site.referenceIndex } }
-        var diagnostics = settingsDiagnostics + bibliographyDiagnostics
+        var diagnostics = settingsDiagnostics + bibliographyDiagnostics + statusDiagnostics
         diagnostics += results.flatMap(\.diagnostics)
         diagnostics += cache.checks.run(site)
         let outcome = CheckOutcome(
             diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count, cacheProblem: cacheProblem)
         return (site, outcome)
+    }
+
+    /// What `site.yaml`'s `sources.retractions` (the Retraction Watch data) says of the sources
+    /// `wanted` gives; nothing when it names no file. A name that is not a file in the content
+    /// folder is reported at the setting.
+    static func retractions(
+        _ settings: SiteSettings, tree: ContentTree, content: String, cache: inout PageCache,
+        cited each: ((Reference) -> Void) -> Void, position: TextPosition?, store: ResultStore? = nil
+    ) throws -> (RetractionWatch.Statuses, [Diagnostic]) {
+        guard let path = settings.retractionsPath else { return (.init(), []) }
+        guard tree.attachments.contains(path) else {
+            let problem = Diagnostic(
+                file: tree.siteSettings?.path ?? "site.yaml", position: position ?? .init(line: 1, column: 1),
+                rule: .invalidReference,
+                message: "'sources.retractions' names '\(path)', which is not a file in the content folder",
+                hint: "put the Retraction Watch CSV in the content folder and give its path from there")
+            return (.init(), [problem])
+        }
+        return try stage(.loading, ContentLoader.displayPath(path, in: ContentLoader.folder(content))) {
+            try cache.retractions(
+                path, in: ContentLoader.folder(content), cited: each, memo: store.map(RetractionMemo.init),
+                writes: store?.writes ?? false)
+        }
     }
 
     /// The per-page stage over every page: in worker processes when a pool is given, else in
