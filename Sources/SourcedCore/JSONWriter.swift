@@ -63,6 +63,10 @@ package struct JSONWriter {
         bytes += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
     }
 
+    package mutating func bool(_ value: Bool) {
+        raw(value ? "true" : "false")
+    }
+
     package mutating func int(_ value: Int) {
         bytes += String(value).utf8
     }

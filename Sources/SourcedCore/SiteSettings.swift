@@ -9,7 +9,11 @@ package struct SiteSettings: Sendable, Equatable {
     package var reviewMaxAgeDays: Int
     /// `review.max_age_days` may be up to a hundred years.
     package static let reviewMaxAgeRange = 0...36_525
+    /// A page's `review.interval_days`, from a day to a hundred years.
+    package static let reviewIntervalRange = 1...36_525
     package var reviewDashboard: Bool
+    /// `review.due_soon_days`: how far ahead the dashboard looks for reviews falling due.
+    package var reviewDueSoonDays = 30
     package var publishStatuses: [ReviewStatus]
     package var uncitedClaims: ClaimPolicy
     package var exemptSections: [String]

@@ -32,6 +32,13 @@ package struct TopicMetadata: Sendable, Equatable {
         package var reviewed: Day?
         package var updated: Day?
         package var fingerprint: String?
+        /// Who answers for the page's review: a person or a team.
+        package var owner: String?
+        /// `interval_days`: how often this page is reviewed, in place of the site's
+        /// `review.max_age_days`.
+        package var intervalDays: Int?
+        /// The day up to which the literature was searched ("Literature review current through").
+        package var literatureThrough: Day?
 
         package init(
             status: ReviewStatus, reviewers: [String] = [], reviewed: Day? = nil, updated: Day? = nil,

@@ -237,7 +237,21 @@ enum ReviewPolicy {
         return today > due
     }
 
+    /// The last review plus the page's `interval_days`, else the site's `max_age_days`.
     static func nextReviewDue(_ review: TopicMetadata.Review, settings: SiteSettings) -> Day? {
-        review.reviewed?.adding(days: settings.reviewMaxAgeDays)
+        review.reviewed?.adding(days: interval(review, settings: settings))
+    }
+
+    static func interval(_ review: TopicMetadata.Review, settings: SiteSettings) -> Int {
+        review.intervalDays ?? settings.reviewMaxAgeDays
+    }
+
+    /// An approved page whose next review falls within `review.due_soon_days` of today (and is
+    /// not yet overdue).
+    static func isDueSoon(_ review: TopicMetadata.Review, settings: SiteSettings, today: Day) -> Bool {
+        guard review.status == .approved, let due = nextReviewDue(review, settings: settings), today <= due else {
+            return false
+        }
+        return today.adding(days: settings.reviewDueSoonDays) >= due
     }
 }

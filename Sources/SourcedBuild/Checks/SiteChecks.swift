@@ -307,7 +307,7 @@ enum SiteChecks {
         let review = page.metadata.review
         let message =
             review.reviewed.map {
-                "approved page last reviewed \($0), more than \(site.settings.reviewMaxAgeDays) days before \(site.today)"
+                "approved page last reviewed \($0), more than \(ReviewPolicy.interval(review, settings: site.settings)) days before \(site.today)"
             } ?? "approved page has no 'reviewed' date"
         return [
             Diagnostic(

@@ -65,11 +65,16 @@ enum SiteSettingsDecoder {
                 reader.choice(sources["retracted"], "severity for 'retracted'", as: Severity.self)
                 ?? settings.retractedSeverity
         }
-        if let node = f["review"], let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard"]) {
+        if let node = f["review"],
+            let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard", "due_soon_days"])
+        {
             settings.reviewMaxAgeDays =
                 reader.integer(review["max_age_days"], "max_age_days", in: SiteSettings.reviewMaxAgeRange)
                 ?? settings.reviewMaxAgeDays
             settings.reviewDashboard = reader.bool(review["dashboard"], "dashboard") ?? settings.reviewDashboard
+            settings.reviewDueSoonDays =
+                reader.integer(review["due_soon_days"], "due_soon_days", in: SiteSettings.reviewMaxAgeRange)
+                ?? settings.reviewDueSoonDays
         }
         if let node = f["publish"], let publish = reader.mapping(node, "publish", allowed: ["statuses"]) {
             if let statuses = publish["statuses"] {

@@ -7,7 +7,9 @@ enum TopicDecoder {
         "title", "question", "summary", "slug", "tags", "audience", "review", "references", "kind", "nav",
         "audiences",
     ]
-    static let reviewFields = ["status", "reviewers", "reviewed", "updated", "fingerprint"]
+    static let reviewFields = [
+        "status", "reviewers", "reviewed", "updated", "fingerprint", "owner", "interval_days", "literature_through",
+    ]
 
     /// - Parameter audiences: the audience names `site.yaml` lists; empty allows any.
     static func decode(
@@ -33,10 +35,16 @@ enum TopicDecoder {
             let reviewed = reader.day(r["reviewed"], "reviewed")
             let updated = reader.day(r["updated"], "updated")
             let fingerprint = reader.string(r["fingerprint"], "fingerprint")
+            let owner = reader.string(r["owner"], "owner")
+            let interval = reader.integer(r["interval_days"], "interval_days", in: SiteSettings.reviewIntervalRange)
+            let literature = reader.day(r["literature_through"], "literature_through")
             if let status = reader.choice(r["status"], "review status", as: ReviewStatus.self) {
                 review = .init(
                     status: status, reviewers: reviewers, reviewed: reviewed, updated: updated, fingerprint: fingerprint
                 )
+                review?.owner = owner
+                review?.intervalDays = interval
+                review?.literatureThrough = literature
             } else if r["status"] == nil {
                 reader.report(
                     node, "review is missing the required field 'status'",

@@ -21,7 +21,8 @@ extension BadgeView {
             reviewers: review.reviewers.joined(separator: ", "), hasReviewers: !review.reviewers.isEmpty,
             reviewed: review.reviewed?.description, updated: review.updated?.description,
             nextDue: review.status == .approved
-                ? ReviewPolicy.nextReviewDue(review, settings: settings)?.description : nil)
+                ? ReviewPolicy.nextReviewDue(review, settings: settings)?.description : nil,
+            owner: review.owner, literatureThrough: review.literatureThrough?.description)
     }
 
     static func pendingReason(_ page: SitePage, settings: SiteSettings) -> String {
@@ -29,7 +30,8 @@ extension BadgeView {
         case .draft: "This page is a draft and has not been submitted for review."
         case .submitted: "This page has been submitted and is waiting for a reviewer."
         case .inReview: "This page is under review; its content may still change."
-        case .overdue: "This page's last review is more than \(settings.reviewMaxAgeDays) days old."
+        case .overdue:
+            "This page's last review is more than \(ReviewPolicy.interval(page.metadata.review, settings: settings)) days old."
         case .changed: "This page has changed since it was approved."
         case .approved: ""
         }

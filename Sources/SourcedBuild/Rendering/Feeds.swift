@@ -87,6 +87,40 @@ struct Feeds {
         return json.bytes
     }
 
+    /// `review/pages.json`, for reminder bots: every topic (published or not) with its status,
+    /// owner, review dates, what needs attention, and the rule ids of the errors that block
+    /// its approval; in content-path order.
+    func reviewPages(diagnostics: [Diagnostic]) -> [UInt8] {
+        var blocking: [String: Set<String>] = [:]
+        for diagnostic in diagnostics where diagnostic.severity == .error {
+            blocking[diagnostic.file, default: []].insert(diagnostic.rule.rawValue)
+        }
+        let root = site.settings.rootPath
+        var json = JSONWriter()
+        json.array(site.pages.filter(\.metadata.isTopic)) { json, page in
+            let review = page.metadata.review
+            let groups = ReviewAttention.groups(of: page, site: site)
+            let due = ReviewPolicy.nextReviewDue(review, settings: site.settings)
+            json.object([
+                ("blocking", { $0.array((blocking[page.file] ?? []).sorted()) { $0.string($1) } }),
+                ("changed", { $0.bool(groups.contains(.changed)) }),
+                ("cites_retracted", { $0.bool(groups.contains(.retracted)) }),
+                ("due_soon", { $0.bool(groups.contains(.dueSoon)) }),
+                ("file", { $0.string(page.file) }),
+                ("next_due", review.status == .approved ? due.map { d in { $0.string(d.description) } } : nil),
+                ("overdue", { $0.bool(groups.contains(.overdue)) }),
+                ("owner", review.owner.map { v in { $0.string(v) } }),
+                ("published", { $0.bool(page.isPublished) }),
+                ("reviewed", review.reviewed.map { d in { $0.string(d.description) } }),
+                ("reviewers", { $0.array(review.reviewers) { $0.string($1) } }),
+                ("status", { $0.string(page.badge.rawValue) }),
+                ("title", { $0.string(page.metadata.title) }),
+                ("url", { $0.string(root + page.path) }),
+            ])
+        }
+        return json.bytes
+    }
+
     /// Every source in the reference index as CSL-JSON.
     static func cslJSON(_ export: ReferenceExportView) -> [UInt8] {
         var json = JSONWriter()

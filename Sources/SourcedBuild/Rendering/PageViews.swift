@@ -290,8 +290,9 @@ struct PageViews {
             let own = byFile[page.file] ?? []
             return DashboardView.Row(
                 title: listed.title, url: listed.url, badge: listed.badge, summary: listed.summary, file: page.file,
-                review: BadgeView(page, settings: site.settings), published: page.isPublished,
-                status: page.badge.rawValue, reviewerKeys: page.metadata.review.reviewers.joined(separator: "\n"),
+                review: BadgeView(page, settings: site.settings), ownerKey: page.metadata.review.owner ?? "",
+                published: page.isPublished, status: page.badge.rawValue,
+                reviewerKeys: page.metadata.review.reviewers.joined(separator: "\n"),
                 blockers: own.map {
                     .init(
                         location: "\($0.position.line):\($0.position.column)", severity: $0.severity.rawValue,
@@ -304,8 +305,21 @@ struct PageViews {
                 status: status.rawValue, label: status.label, count: topics.count { $0.badge == status })
         }
         let reviewers = Set(topics.flatMap(\.metadata.review.reviewers)).sorted().map(DashboardView.Reviewer.init)
+        let owners = Set(topics.compactMap(\.metadata.review.owner)).sorted().map(DashboardView.Reviewer.init)
+        let attention = ReviewAttention.Group.allCases.compactMap { group -> DashboardView.AttentionGroup? in
+            let members = pages.filter { ReviewAttention.groups(of: $0, site: site).contains(group) }
+            guard !members.isEmpty else { return nil }
+            return .init(
+                group: group.rawValue, label: group.label, count: members.count,
+                pages: members.map {
+                    .init(
+                        title: $0.metadata.title, url: url(of: $0), owner: $0.metadata.review.owner,
+                        nextDue: ReviewPolicy.nextReviewDue($0.metadata.review, settings: site.settings)?.description)
+                })
+        }
         return DashboardView(
-            rows: rows, counts: counts, reviewers: reviewers, today: site.today.description, root: root)
+            rows: rows, counts: counts, reviewers: reviewers, attention: attention, owners: owners,
+            today: site.today.description, root: root)
     }
 
     /// "2 errors, 1 uncited claim" — what stands between a page and its approval.

@@ -49,6 +49,11 @@ struct SiteOutputs: Sendable {
                 "review", outputs.views.dashboard(diagnostics: outputs.diagnostics), at: "review/index.html",
                 title: "Review dashboard", section: "review")
         },
+        SiteWideFile(path: "review/pages.json", dashboardOnly: true) { outputs in
+            PlannedFile(views: []) {
+                OutputFile("review/pages.json", bytes: outputs.feeds.reviewPages(diagnostics: outputs.diagnostics))
+            }
+        },
         SiteWideFile(path: "index.html") { outputs in
             outputs.page(
                 "home", outputs.views.home(outputs.published), at: "index.html", title: outputs.site.settings.title,

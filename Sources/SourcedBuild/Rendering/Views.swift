@@ -237,6 +237,10 @@ struct BadgeView: TemplateView {
     var reviewed: String?
     var updated: String?
     var nextDue: String?
+    /// Who answers for the review.
+    var owner: String?
+    /// "Literature review current through".
+    var literatureThrough: String?
 
     struct Step: Encodable, Sendable {
         var label: String
@@ -342,6 +346,10 @@ struct DashboardView: TemplateView {
     var rows: [Row]
     var counts: [StatusCount]
     var reviewers: [Reviewer]
+    /// The pages that need a reviewer's attention, by why: overdue, due soon, changed since
+    /// approval, citing a retracted source; only the groups that have pages.
+    var attention: [AttentionGroup]
+    var owners: [Reviewer]
     var today: String
     var root: String
 
@@ -352,6 +360,8 @@ struct DashboardView: TemplateView {
         var summary: String?
         var file: String
         var review: BadgeView
+        /// The owner, for the owner filter ("" for none).
+        var ownerKey: String
         var published: Bool
         var status: String
         /// One reviewer per line, for the reviewer filter.
@@ -366,6 +376,20 @@ struct DashboardView: TemplateView {
         var severity: String
         var rule: String
         var message: String
+    }
+
+    struct AttentionGroup: Encodable, Sendable {
+        var group: String
+        var label: String
+        var count: Int
+        var pages: [AttentionPage]
+    }
+
+    struct AttentionPage: Encodable, Sendable {
+        var title: String
+        var url: String
+        var owner: String?
+        var nextDue: String?
     }
 
     struct StatusCount: Encodable, Sendable {

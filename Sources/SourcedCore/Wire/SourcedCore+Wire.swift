@@ -107,12 +107,18 @@ extension TopicMetadata.Review: WireCodable {
         wire.write(reviewed)
         wire.write(updated)
         wire.write(fingerprint)
+        wire.write(owner)
+        wire.write(intervalDays)
+        wire.write(literatureThrough)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
         self.init(
             status: try wire.read(), reviewers: try wire.read(), reviewed: try wire.read(), updated: try wire.read(),
             fingerprint: try wire.read())
+        owner = try wire.read()
+        intervalDays = try wire.read()
+        literatureThrough = try wire.read()
     }
 }
 
@@ -168,6 +174,7 @@ extension SiteSettings: WireCodable {
         wire.write(audiencePrompt)
         wire.write(retractionsPath)
         wire.write(retractedSeverity)
+        wire.write(reviewDueSoonDays)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
@@ -183,5 +190,6 @@ extension SiteSettings: WireCodable {
         audiencePrompt = try wire.read()
         retractionsPath = try wire.read()
         retractedSeverity = try wire.read()
+        reviewDueSoonDays = try wire.read()
     }
 }
