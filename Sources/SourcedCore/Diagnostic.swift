@@ -47,11 +47,13 @@ package enum Rule: String, Sendable, CaseIterable {
     case supersededSource = "superseded-source"
     case correctedSource = "corrected-source"
     case sourceConcern = "source-concern"
+    case invalidGrade = "invalid-grade"
+    case ungradedRecommendation = "ungraded-recommendation"
 
     package var defaultSeverity: Severity {
         switch self {
         case .unusedReference, .reviewOverdue, .changedSinceApproval, .supersededSource, .correctedSource,
-            .sourceConcern:
+            .sourceConcern, .ungradedRecommendation:
             .warning
         default: .error
         }

@@ -34,6 +34,40 @@ package struct SiteSettings: Sendable, Equatable {
     package var retractionsPath: String?
     /// `sources.retracted`: how bad citing a retracted source is.
     package var retractedSeverity: Severity = .error
+    /// `evidence:`: the grading scheme claims are graded by; nil for a site that grades none.
+    package var evidence: Evidence?
+
+    /// A grading scheme (GRADE, Oxford CEBM …): its grades in order, what each means, and which
+    /// claims must carry one.
+    package struct Evidence: Sendable, Equatable {
+        package var scheme: String
+        package var grades: [Grade]
+        /// Words (or phrases) that make a claim a recommendation, which then needs a grade.
+        package var requireFor: [String]
+        /// How bad a recommendation without a grade is.
+        package var ungraded: ClaimPolicy
+
+        package struct Grade: Sendable, Equatable {
+            package var name: String
+            package var meaning: String
+
+            package init(name: String, meaning: String) {
+                self.name = name
+                self.meaning = meaning
+            }
+        }
+
+        package init(scheme: String, grades: [Grade], requireFor: [String] = [], ungraded: ClaimPolicy = .warning) {
+            self.scheme = scheme
+            self.grades = grades
+            self.requireFor = requireFor
+            self.ungraded = ungraded
+        }
+
+        package func meaning(of grade: String) -> String? {
+            grades.first { $0.name == grade }?.meaning
+        }
+    }
 
     package struct Audience: Sendable, Equatable {
         package var name: String

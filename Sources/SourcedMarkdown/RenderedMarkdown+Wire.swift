@@ -12,6 +12,7 @@ extension RenderedMarkdown: WireCodable {
         wire.write(audienceBlocks)
         wire.write(variantHTML)
         wire.write(audienceProblems)
+        wire.write(grades)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
@@ -21,6 +22,7 @@ extension RenderedMarkdown: WireCodable {
         audienceBlocks = try wire.read()
         variantHTML = try wire.read()
         audienceProblems = try wire.read()
+        grades = try wire.read()
     }
 }
 
@@ -37,6 +39,18 @@ extension AudienceBlock: WireCodable {
         let last: Int = try wire.read()
         guard first <= last else { throw WireError() }
         self.init(audience: audience, lines: first...last)
+    }
+}
+
+extension GradeTag: WireCodable {
+    package func write(to wire: inout WireWriter) {
+        wire.write(grade)
+        wire.write(position)
+        wire.write(claim)
+    }
+
+    package init(from wire: inout WireReader) throws(WireError) {
+        self.init(grade: try wire.read(), position: try wire.read(), claim: try wire.read())
     }
 }
 
@@ -109,11 +123,13 @@ extension Claim: WireCodable {
         wire.write(isCited)
         wire.write(position)
         wire.write(sections)
+        wire.write(gradeCount)
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
         self.init(
             kind: try wire.read(), text: try wire.read(), isCited: try wire.read(), position: try wire.read(),
             sections: try wire.read())
+        gradeCount = try wire.read()
     }
 }

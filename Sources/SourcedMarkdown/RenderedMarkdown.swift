@@ -17,6 +17,9 @@ package struct RenderedMarkdown: Sendable, Equatable {
     /// page has no audience block (every variant is then `html`).
     package var variantHTML: [String] = []
     package var audienceProblems: [AudienceProblem] = []
+    /// The evidence grade tags, `[grade: 1A]`, in order; each stands in `html` as a placeholder
+    /// (see `GradePlaceholder`).
+    package var grades: [GradeTag] = []
 
     package init(
         html: String, headings: [Heading], links: [Link], citationGroups: [CitationGroup], claims: [Claim]
@@ -82,6 +85,21 @@ package struct CitationItem: Sendable, Equatable {
     }
 }
 
+/// An evidence grade tag, `[grade: 1A]`, at the end of a claim.
+package struct GradeTag: Sendable, Equatable {
+    package var grade: String
+    /// Position of the `[`.
+    package var position: TextPosition
+    /// The index of the claim it grades, in the page's claims as found (before any are dropped).
+    package var claim: Int?
+
+    package init(grade: String, position: TextPosition, claim: Int?) {
+        self.grade = grade
+        self.position = position
+        self.claim = claim
+    }
+}
+
 /// A block that states something and so must cite a source (SPEC §3).
 package struct Claim: Sendable, Equatable {
     package enum Kind: String, Sendable { case paragraph, listItem, tableRow }
@@ -91,6 +109,8 @@ package struct Claim: Sendable, Equatable {
     package var position: TextPosition
     /// Texts of the headings the block sits under, outermost first.
     package var sections: [String]
+    /// How many grade tags it holds.
+    package var gradeCount = 0
 
     /// A lead-in to a list ends with a colon and needs no citation.
     package var isLeadIn: Bool {

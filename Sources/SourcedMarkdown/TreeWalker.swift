@@ -13,6 +13,9 @@ struct TreeWalker {
     private(set) var claims: [Claim] = []
     /// Audience fences where none may stand (inside a list or a quote).
     private(set) var audienceProblems: [AudienceProblem] = []
+    private(set) var grades: [GradeTag] = []
+    /// Per body line, where the next search for a grade tag may start.
+    private var gradeCursor: [Int: Int] = [:]
 
     private var anchors = HeadingAnchors()
     private var headingNodes: [(node: OpaquePointer, level: Int, anchor: String)] = []
@@ -35,6 +38,7 @@ struct TreeWalker {
         var facts = RenderedMarkdown(
             html: "", headings: headings, links: links, citationGroups: citationGroups, claims: claims)
         facts.audienceProblems = audienceProblems
+        facts.grades = grades
         return facts
     }
 
@@ -158,11 +162,14 @@ struct TreeWalker {
 
     private mutating func visitText(_ node: OpaquePointer) {
         let original = literal(node)
-        let text = CitationPlaceholder.stripMarkers(original)
+        var text = CitationPlaceholder.stripMarkers(original)
+        // A grade tag in link text or an image's description is text.
+        let graded = openLinks.isEmpty && GradeScanner.mayHold(text)
+        if graded { text = markGrades(text, node) }
         // An image's description is its alt text: plain text, where a citation is only text.
         let matches = openLinks.contains(where: \.isImage) ? [] : CitationScanner.scan(Array(text.utf8))
         guard !matches.isEmpty else {
-            appendText(text)
+            appendText(graded ? CitationPlaceholder.stripMarkers(text) : text)
             if text != original { cmark_node_set_literal(node, text) }
             return
         }
@@ -209,7 +216,8 @@ struct TreeWalker {
         }
         rewritten += bytes[copied...]
         prose += bytes[copied...]
-        appendText(String(decoding: prose, as: UTF8.self))
+        let proseText = String(decoding: prose, as: UTF8.self)
+        appendText(graded ? CitationPlaceholder.stripMarkers(proseText) : proseText)
         if copied > 0 || text != original {
             cmark_node_set_literal(node, String(decoding: rewritten, as: UTF8.self))
         }
@@ -220,6 +228,39 @@ struct TreeWalker {
                 markersAfterLinks.append((outermost.node, afterLink))
             }
         }
+    }
+
+    /// `text` with each grade tag (`[grade: 1A]`) replaced by its placeholder, each recorded
+    /// with its position and the claim it grades.
+    private mutating func markGrades(_ text: String, _ node: OpaquePointer) -> String {
+        let bytes = Array(text.utf8)
+        let matches = GradeScanner.scan(bytes)
+        guard !matches.isEmpty else { return text }
+        var line = Int(cmark_node_get_start_line(node))
+        if line == 0 { line = currentBlockLine }
+        // The search starts at the text itself where its column can be trusted (on its block's
+        // first line), so that the same tag in a code span before it is not taken for it.
+        let column = Int(cmark_node_get_start_column(node))
+        let start = line == currentBlockLine && column > 0 ? column - 1 : 0
+        var rewritten: [UInt8] = []
+        var copied = 0
+        for match in matches {
+            let tag = bytes[match.range]
+            let found = source.find(tag, inLine: line, from: max(gradeCursor[line] ?? 0, start))
+            if let found {
+                gradeCursor[line] = found + tag.count
+                if source.byte(before: found, inLine: line) == UInt8(ascii: "\\") { continue }
+            }
+            let position = source.position(
+                cmarkLine: line, byteIndex: found ?? max(0, Int(cmark_node_get_start_column(node)) - 1))
+            rewritten += bytes[copied..<match.range.lowerBound]
+            rewritten += GradePlaceholder.marker(grades.count).utf8
+            copied = match.range.upperBound
+            grades.append(GradeTag(grade: match.grade, position: position, claim: currentClaim))
+            if let claim = currentClaim { claims[claim].gradeCount += 1 }
+        }
+        rewritten += bytes[copied...]
+        return String(decoding: rewritten, as: UTF8.self)
     }
 
     private mutating func visitLink(_ node: OpaquePointer, isImage: Bool) {

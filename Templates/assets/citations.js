@@ -115,6 +115,22 @@
     if (next && (next === owner || popover.contains(next))) return;
     hideSoon();
   });
+  // A grade's meaning (shown by CSS on hover and focus) hides on Esc until the pointer or the
+  // focus leaves the grade.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var grades = document.querySelectorAll(".evidence-grade:hover, .evidence-grade:focus");
+    Array.prototype.forEach.call(grades, function (grade) {
+      grade.classList.add("dismissed");
+      var clear = function () {
+        grade.classList.remove("dismissed");
+        grade.removeEventListener("mouseleave", clear);
+        grade.removeEventListener("blur", clear);
+      };
+      grade.addEventListener("mouseleave", clear);
+      grade.addEventListener("blur", clear);
+    });
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || !popover) return;
     // Focus inside the popover goes back to its number, which then stays where it is.

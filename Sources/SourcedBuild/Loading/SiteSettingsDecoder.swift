@@ -19,7 +19,7 @@ enum SiteSettingsDecoder {
                 root, "site.yaml",
                 allowed: [
                     "title", "base_url", "language", "disclaimer", "review", "publish", "citations", "editorial_policy",
-                    "review_board", "edit_url", "audiences", "audience_prompt", "sources",
+                    "review_board", "edit_url", "audiences", "audience_prompt", "sources", "evidence",
                 ])
         else { return (settings, reader.diagnostics, [:]) }
         let positions = f.mapValues { reader.position($0) }
@@ -65,6 +65,7 @@ enum SiteSettingsDecoder {
                 reader.choice(sources["retracted"], "severity for 'retracted'", as: Severity.self)
                 ?? settings.retractedSeverity
         }
+        if let node = f["evidence"] { settings.evidence = evidence(node, reader: &reader) }
         if let node = f["review"],
             let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard", "due_soon_days"])
         {
@@ -117,6 +118,34 @@ enum SiteSettingsDecoder {
             }
         }
         return audiences
+    }
+
+    /// `evidence: {scheme: GRADE, grades: {1A: …}, require_for: [recommend], ungraded: warning}`.
+    private static func evidence(_ node: Node, reader: inout YAMLReader) -> SiteSettings.Evidence? {
+        guard
+            let f = reader.mapping(node, "evidence", allowed: ["scheme", "grades", "require_for", "ungraded"])
+        else { return nil }
+        var grades: [SiteSettings.Evidence.Grade] = []
+        if case .mapping(let mapping) = f["grades"] {
+            for (key, value) in mapping {
+                guard let name = reader.string(key, "grades"), let meaning = reader.string(value, name) else {
+                    continue
+                }
+                if name.isEmpty || name.contains(where: { $0.isWhitespace || $0 == "]" || $0 == "[" }) {
+                    reader.report(key, "grade '\(name)' may not be empty or hold spaces or brackets")
+                } else {
+                    grades.append(.init(name: name, meaning: meaning))
+                }
+            }
+        } else {
+            reader.report(
+                f["grades"] ?? node, "'evidence' must map each grade to its meaning under 'grades'",
+                hint: "such as grades: {1A: Strong recommendation, high-quality evidence}")
+        }
+        return SiteSettings.Evidence(
+            scheme: reader.string(f["scheme"], "scheme") ?? "Evidence grade", grades: grades,
+            requireFor: reader.stringList(f["require_for"], "require_for"),
+            ungraded: reader.choice(f["ungraded"], "ungraded", as: SiteSettings.ClaimPolicy.self) ?? .warning)
     }
 
     private static func listOfChoices(_ node: Node, _ field: String, reader: inout YAMLReader) -> [ReviewStatus] {

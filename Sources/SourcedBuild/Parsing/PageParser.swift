@@ -56,6 +56,10 @@ enum PageParser {
                     hint: problem.hint))
         }
         result.markdown?.audienceProblems = []
+        if let markdown = result.markdown, !markdown.grades.isEmpty || settings.evidence != nil {
+            result.diagnostics += GradeRules.diagnostics(
+                markdown, file: file.path, settings: settings, isTopic: metadata?.isTopic ?? true)
+        }
         // Checks report only claims without a citation; keeping the others' text would cost a
         // copy of the page's prose in memory and in every worker reply.
         result.markdown?.claims.removeAll(where: \.isCited)

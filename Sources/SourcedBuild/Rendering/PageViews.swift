@@ -68,6 +68,7 @@ struct PageViews {
             body: Markup(value: body(page, shown), html: BodyView.html),
             references: Markup(value: ReferenceListView(sources: references(page, shown)), html: ReferenceMarkup.list),
             hasReferences: !shown.citations.sources.isEmpty,
+            gradeLegend: gradeLegend(page, shown),
             toc: shown.headings.filter { $0.level == 2 }.map { .init(text: $0.text, anchor: $0.anchor) },
             root: root,
             structuredData: topic ? Markup(value: structuredData(page, shown), html: StructuredDataView.html) : nil)
@@ -139,9 +140,24 @@ struct PageViews {
             return CitationView(items: items, unknown: unknown)
         }
         let hasTopicLinks = page.result.links.contains { if case .topic = $0 { true } else { false } }
+        let evidence = site.settings.evidence
         return BodyView(
             html: shown.html, citations: citations,
-            links: hasTopicLinks ? page.result.links.indices.map { topicLinkURL(page, $0) ?? "#" } : [])
+            links: hasTopicLinks ? page.result.links.indices.map { topicLinkURL(page, $0) ?? "#" } : [],
+            grades: markdown.grades.map { .init(name: $0.grade, meaning: evidence?.meaning(of: $0.grade) ?? "") })
+    }
+
+    /// The grades the variant shows, in the scheme's order; nil when it shows none.
+    func gradeLegend(_ page: SitePage, _ shown: PageVariant) -> GradeLegendView? {
+        guard let evidence = site.settings.evidence, !page.markdown.grades.isEmpty else { return nil }
+        let used = Set(
+            page.markdown.grades.filter { tag in
+                shown.audience.map { page.markdown.isShown(line: tag.position.line, to: $0) } ?? true
+            }.map(\.grade))
+        let entries = evidence.grades.filter { used.contains($0.name) }.map {
+            GradeLegendView.Entry(grade: $0.name, meaning: $0.meaning)
+        }
+        return entries.isEmpty ? nil : GradeLegendView(scheme: evidence.scheme, grades: entries)
     }
 
     /// The variant's cited sources, in number order.

@@ -57,6 +57,8 @@ struct TopicView: TemplateView {
     /// `<ol class="references">`.
     var references: Markup<ReferenceListView>
     var hasReferences: Bool
+    /// The grades the page shows, in the scheme's order, with what each means; nil for none.
+    var gradeLegend: GradeLegendView?
     /// The page's `##` headings, for themes that place a table of contents.
     var toc: [TocEntry]
     var root: String
@@ -71,6 +73,17 @@ struct TopicView: TemplateView {
     struct TocEntry: Encodable, Sendable {
         var text: String
         var anchor: String
+    }
+}
+
+/// `<aside class="grade-legend">`: the evidence grades a page uses and what they mean.
+struct GradeLegendView: Encodable, Sendable {
+    var scheme: String
+    var grades: [Entry]
+
+    struct Entry: Encodable, Sendable {
+        var grade: String
+        var meaning: String
     }
 }
 
@@ -112,28 +125,41 @@ struct BodyView: Sendable, Equatable, WireCodable {
     /// Where each of the page's links leads (`#` for a topic that is not there); empty when
     /// the page has no topic link, and so no link placeholder.
     var links: [String]
+    /// Each grade tag's grade and what it means (empty for a grade the scheme lacks).
+    var grades: [GradeMarkup.Grade]
 
-    init(html: String, citations: [CitationView], links: [String]) {
+    init(html: String, citations: [CitationView], links: [String], grades: [GradeMarkup.Grade] = []) {
         self.html = html
         self.citations = citations
         self.links = links
+        self.grades = grades
     }
 
     func write(to wire: inout WireWriter) {
         wire.write(html)
         wire.write(citations)
         wire.write(links)
+        wire.write(grades.count)
+        for grade in grades {
+            wire.write(grade.name)
+            wire.write(grade.meaning)
+        }
     }
 
     init(from wire: inout WireReader) throws(WireError) {
         self.init(html: try wire.read(), citations: try wire.read(), links: try wire.read())
+        let count: Int = try wire.read()
+        for _ in 0..<max(0, count) { grades.append(.init(name: try wire.read(), meaning: try wire.read())) }
     }
 
     @Sendable static func html(_ body: BodyView) -> String {
-        let html = CitationPlaceholder.fill(body.html) { index in
+        var html = CitationPlaceholder.fill(body.html) { index in
             guard index < body.citations.count else { return "" }
             let group = body.citations[index]
             return CitationMarkup.html(group.items, unknown: group.unknown, index: index)
+        }
+        if !body.grades.isEmpty {
+            html = GradePlaceholder.fill(html) { $0 < body.grades.count ? GradeMarkup.html(body.grades[$0]) : "" }
         }
         guard !body.links.isEmpty else { return html }
         return PageParser.fillTopicLinks(html) { $0 < body.links.count ? body.links[$0] : "#" }

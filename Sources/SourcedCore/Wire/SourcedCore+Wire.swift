@@ -175,6 +175,17 @@ extension SiteSettings: WireCodable {
         wire.write(retractionsPath)
         wire.write(retractedSeverity)
         wire.write(reviewDueSoonDays)
+        wire.write(evidence != nil)
+        if let evidence {
+            wire.write(evidence.scheme)
+            wire.write(evidence.grades.count)
+            for grade in evidence.grades {
+                wire.write(grade.name)
+                wire.write(grade.meaning)
+            }
+            wire.write(evidence.requireFor)
+            wire.write(evidence.ungraded)
+        }
     }
 
     package init(from wire: inout WireReader) throws(WireError) {
@@ -191,5 +202,13 @@ extension SiteSettings: WireCodable {
         retractionsPath = try wire.read()
         retractedSeverity = try wire.read()
         reviewDueSoonDays = try wire.read()
+        if try wire.read() as Bool {
+            let scheme: String = try wire.read()
+            let count: Int = try wire.read()
+            var grades: [Evidence.Grade] = []
+            for _ in 0..<max(0, count) { grades.append(.init(name: try wire.read(), meaning: try wire.read())) }
+            evidence = Evidence(
+                scheme: scheme, grades: grades, requireFor: try wire.read(), ungraded: try wire.read())
+        }
     }
 }
