@@ -1,4 +1,5 @@
 import Foundation
+import SourcedCore
 import Testing
 
 /// One end-to-end case per rule id: a page with exactly one defect, and the same page mended.
@@ -98,6 +99,44 @@ let ruleCases: [RuleCase] = [
         "---\ntitle: T\nreview:\n  status: approved\n  reviewed: 2020-01-01\n---\n\nClaim [@shared].\n",
         mended: "---\ntitle: T\nreview:\n  status: approved\n  reviewed: 2026-10-01\n---\n\nClaim [@shared].\n",
         at: [(casePath, 5, 13, "warning")]),
+    RuleCase(
+        "invalid-audience",
+        "---\ntitle: T\naudiences: [clinician, patient]\nreview:\n  status: draft\n---\n\n::: patinet\n\nFor patients [@shared].\n\n:::\n",
+        mended:
+            "---\ntitle: T\naudiences: [clinician, patient]\nreview:\n  status: draft\n---\n\n::: patient\n\nFor patients [@shared].\n\n:::\n",
+        at: [(casePath, 8, 1, "error")]),
+    RuleCase(
+        "retracted-source",
+        "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R, status: retracted}\n---\n\nClaim [@r].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R}\n---\n\nClaim [@r].\n",
+        at: [(casePath, 9, 8, "error")]),
+    RuleCase(
+        "superseded-source",
+        "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R, superseded_by: shared}\n---\n\nClaim [@r].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\n---\n\nClaim [@shared].\n",
+        at: [(casePath, 9, 8, "warning")]),
+    RuleCase(
+        "corrected-source",
+        "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R, status: corrected}\n---\n\nClaim [@r].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R}\n---\n\nClaim [@r].\n",
+        at: [(casePath, 9, 8, "warning")]),
+    RuleCase(
+        "source-concern",
+        "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R, status: expression-of-concern}\n---\n\nClaim [@r].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\nreferences:\n  - {id: r, title: R}\n---\n\nClaim [@r].\n",
+        at: [(casePath, 9, 8, "warning")]),
+    RuleCase(
+        "invalid-grade",
+        "---\ntitle: T\nreview:\n  status: draft\n---\n\nClaim [@shared] [grade: 1Z].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\n---\n\nClaim [@shared] [grade: 1A].\n",
+        at: [(casePath, 7, 17, "error")],
+        extraFiles: ["Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"]),
+    RuleCase(
+        "ungraded-recommendation",
+        "---\ntitle: T\nreview:\n  status: draft\n---\n\nWe recommend it [@shared].\n",
+        mended: "---\ntitle: T\nreview:\n  status: draft\n---\n\nWe recommend it [@shared] [grade: 1A].\n",
+        at: [(casePath, 7, 1, "warning")],
+        extraFiles: ["Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"]),
 ]
 
 @Suite struct CheckRulesEndToEndTests {
@@ -116,6 +155,14 @@ let ruleCases: [RuleCase] = [
 
     func check(_ site: TempSite, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try site.run(["check", "--date", "2026-11-01"] + arguments)
+    }
+
+    /// Every rule id has its case here, but the two whose cases need more than one page
+    /// (a render limit, an approval that the page then outgrew), which have tests of their own.
+    @Test func everyRuleHasACase() {
+        let covered = Set(ruleCases.map(\.rule))
+        let elsewhere: Set = ["render-limit", "changed-since-approval"]
+        #expect(Set(Rule.allCases.map(\.rawValue)).subtracting(elsewhere) == covered)
     }
 
     @Test(arguments: ruleCases)
