@@ -34,6 +34,8 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
         var pages: String?
         var doi: String?
         var pmid: String?
+        /// `PMC1234567`: the paper in PubMed Central.
+        var pmcid: String?
         var url: String?
         /// Nil for a current source, so that the JSON form (and every fingerprint) of one is
         /// what it was before sources had a status.
@@ -92,10 +94,21 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
         get { box.fields.pmid }
         set { fields.pmid = newValue }
     }
+    package var pmcid: String? {
+        get { box.fields.pmcid }
+        set { fields.pmcid = newValue }
+    }
     package var url: String? {
         get { box.fields.url }
         set { fields.url = newValue }
     }
+    /// Whether nothing has happened to the source: asked of every source a check meets, and
+    /// cheaper than copying its status out to compare with nil.
+    package var isCurrent: Bool {
+        if case .none = box.fields.status { return true }
+        return false
+    }
+
     /// Nil for a current source.
     package var status: SourceStatus? {
         get { box.fields.status }
@@ -105,12 +118,13 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
     package init(
         id: String, type: Kind = .other, title: String, authors: [String] = [], container: String? = nil,
         year: String? = nil, volume: String? = nil, pages: String? = nil, doi: String? = nil,
-        pmid: String? = nil, url: String? = nil, status: SourceStatus? = nil
+        pmid: String? = nil, pmcid: String? = nil, url: String? = nil, status: SourceStatus? = nil
     ) {
         box = Box(
             Fields(
                 id: id, type: type, title: title, authors: authors, container: container, year: year, volume: volume,
-                pages: pages, doi: doi, pmid: pmid, url: url, status: status?.kind == .current ? nil : status))
+                pages: pages, doi: doi, pmid: pmid, pmcid: pmcid, url: url,
+                status: status?.kind == .current ? nil : status))
     }
 
     package static func == (a: Reference, b: Reference) -> Bool {
@@ -127,7 +141,7 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
         try box.fields.encode(to: encoder)
     }
 
-    /// Identity across keys: the same DOI (case-insensitive) or PMID is the same source.
+    /// Identity across keys: the same DOI (case-insensitive), PMID or PMCID is the same source.
     package var identity: [String] {
         var ids: [String] = []
         // Most DOIs are lower-case ASCII already, and lowercasing one anew was a string apiece.
@@ -136,6 +150,7 @@ package struct Reference: Sendable, Equatable, Hashable, Encodable {
             ids.append("doi:" + (isLower ? doi : doi.lowercased()))
         }
         if let pmid { ids.append("pmid:" + pmid) }
+        if let pmcid { ids.append("pmcid:" + pmcid) }
         return ids
     }
 }

@@ -15,7 +15,8 @@ import Testing
             Reference(id: "min", title: "T"),
             Reference(
                 id: "all", type: .guideline, title: awkward, authors: ["A, B", awkward], container: "J/K",
-                year: "2024", volume: "3", pages: "1–9", doi: "10.1/x", pmid: "123", url: "https://e.org/a?b=c&d"),
+                year: "2024", volume: "3", pages: "1–9", doi: "10.1/x", pmid: "123", pmcid: "PMC9",
+                url: "https://e.org/a?b=c&d"),
             Reference(
                 id: "retracted", title: "R",
                 status: SourceStatus(

@@ -21,7 +21,7 @@ import Testing
           - {id: back, title: Back, doi: 10.1000/back.3}
           - {id: byid, title: By PMID, pmid: "30000005"}
           - {id: good, title: Good, doi: 10.1000/good.3}
-          - {id: stated, title: Stated, doi: 10.1000/BAD.1, status: corrected}
+          - {id: stated, title: Bad, doi: 10.1000/BAD.1, status: corrected}
         ---
 
         A [@bad]. B [@fixed]. C [@back]. D [@byid]. E [@good]. F [@stated].

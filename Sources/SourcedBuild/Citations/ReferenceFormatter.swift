@@ -31,4 +31,8 @@ enum ReferenceFormatter {
     static func pubmedURL(_ pmid: String?) -> String? {
         pmid.map { "https://pubmed.ncbi.nlm.nih.gov/\($0)/" }
     }
+
+    static func pmcURL(_ pmcid: String?) -> String? {
+        pmcid.map { "https://pmc.ncbi.nlm.nih.gov/articles/\($0)/" }
+    }
 }

@@ -4,7 +4,7 @@ import Yams
 /// Decodes one source entry, from a page's `references` or from `bibliography.yaml`.
 enum ReferenceDecoder {
     static let fields = [
-        "id", "type", "title", "authors", "container", "year", "volume", "pages", "doi", "pmid", "url",
+        "id", "type", "title", "authors", "container", "year", "volume", "pages", "doi", "pmid", "pmcid", "url",
         "status", "status_date", "status_note", "notice_url", "superseded_by",
     ]
 
@@ -38,8 +38,9 @@ enum ReferenceDecoder {
             year: reader.string(f["year"], "year"),
             volume: reader.string(f["volume"], "volume"),
             pages: reader.string(f["pages"], "pages"),
-            doi: reader.string(f["doi"], "doi"),
-            pmid: reader.string(f["pmid"], "pmid"),
+            doi: reader.string(f["doi"], "doi").map(normalisedDOI),
+            pmid: reader.string(f["pmid"], "pmid").map(normalisedPMID),
+            pmcid: reader.string(f["pmcid"], "pmcid").map(normalisedPMCID),
             url: reader.string(f["url"], "url"))
         validateIdentifiers(&reference, f, reader: &reader)
         reference.status = status(f, id: id, reader: &reader)
@@ -102,7 +103,7 @@ enum ReferenceDecoder {
         if let doi = r.doi, !isValidDOI(doi) {
             reader.report(
                 f["doi"]!, "reference '\(r.id)' has a malformed DOI '\(doi)'", rule: .invalidReference,
-                hint: "a DOI looks like 10.1234/abc, without a https://doi.org/ prefix")
+                hint: "a DOI looks like 10.1234/abc (https://doi.org/ or doi: before it is fine)")
             r.doi = nil
         }
         if let pmid = r.pmid, !isValidPMID(pmid) {
@@ -111,12 +112,51 @@ enum ReferenceDecoder {
                 hint: "a PMID is digits only")
             r.pmid = nil
         }
+        if let pmcid = r.pmcid, !isValidPMCID(pmcid) {
+            reader.report(
+                f["pmcid"]!, "reference '\(r.id)' has a malformed PMCID '\(pmcid)'", rule: .invalidReference,
+                hint: "a PMCID is PMC and digits, such as PMC1234567")
+            r.pmcid = nil
+        }
         if let url = r.url, !isValidWebURL(url) {
             reader.report(
                 f["url"]!, "reference '\(r.id)' has a URL that is not http or https: '\(url)'",
                 rule: .invalidReference)
             r.url = nil
         }
+    }
+
+    /// A DOI as written without a resolver or `doi:` prefix (`https://doi.org/10.1/x`,
+    /// `http://dx.doi.org/10.1/x`, `doi:10.1/x` and `DOI: 10.1/x` are all `10.1/x`); its case
+    /// is kept, as DOIs compare without it.
+    static func normalisedDOI(_ text: String) -> String {
+        var doi = Substring(text.trimmingCharacters(in: .whitespaces))
+        for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"] {
+            if doi.lowercased().hasPrefix(prefix) {
+                doi = doi.dropFirst(prefix.count).drop(while: { $0 == " " })
+                break
+            }
+        }
+        return String(doi)
+    }
+
+    /// `PMID: 123` and `pmid:123` are `123`.
+    static func normalisedPMID(_ text: String) -> String {
+        var pmid = Substring(text.trimmingCharacters(in: .whitespaces))
+        if pmid.lowercased().hasPrefix("pmid:") { pmid = pmid.dropFirst(5).drop(while: { $0 == " " }) }
+        return String(pmid)
+    }
+
+    /// `pmc123`, `PMCID: PMC123` and `123` are `PMC123`.
+    static func normalisedPMCID(_ text: String) -> String {
+        var id = Substring(text.trimmingCharacters(in: .whitespaces))
+        if id.lowercased().hasPrefix("pmcid:") { id = id.dropFirst(6).drop(while: { $0 == " " }) }
+        if id.lowercased().hasPrefix("pmc") { id = id.dropFirst(3) }
+        return "PMC" + id
+    }
+
+    static func isValidPMCID(_ pmcid: String) -> Bool {
+        pmcid.hasPrefix("PMC") && pmcid.count > 3 && pmcid.utf8.dropFirst(3).allSatisfy(isASCIIDigit)
     }
 
     // The identifiers below are nearly always ASCII. Each rule is decided byte by byte for

@@ -59,7 +59,7 @@ enum RetractionWatch {
 
         /// The status the data set gives `reference`, if the reference states none itself.
         func status(of reference: Reference) -> SourceStatus? {
-            guard reference.status == nil, !isEmpty else { return nil }
+            guard !isEmpty, reference.isCurrent else { return nil }
             if let doi = reference.doi, let status = byDOI[RetractionWatch.lowercased(doi)] { return status }
             return reference.pmid.flatMap { byPMID[$0] }
         }

@@ -129,6 +129,7 @@ struct Feeds {
             let year = r.year.flatMap { Int($0) }
             json.object([
                 ("DOI", r.doi.map { v in { $0.string(v) } }),
+                ("PMCID", r.pmcid.map { v in { $0.string(v) } }),
                 ("PMID", r.pmid.map { v in { $0.string(v) } }),
                 ("URL", r.url.map { v in { $0.string(v) } }),
                 (

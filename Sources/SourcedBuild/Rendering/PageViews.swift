@@ -296,7 +296,7 @@ struct PageViews {
         // Plain pages have no review to track. A page citing a retracted source comes first.
         let topics = site.pages.filter(\.metadata.isTopic)
         func rank(_ page: SitePage) -> Int {
-            page.citations.sources.contains { $0.reference.status?.kind == .retracted } ? -1 : rank(page.badge)
+            ReviewAttention.citesRetracted(page) ? -1 : rank(page.badge)
         }
         let pages = topics.map { (rank: rank($0), page: $0) }.sorted {
             ($0.rank, $0.page.metadata.title, $0.page.file) < ($1.rank, $1.page.metadata.title, $1.page.file)

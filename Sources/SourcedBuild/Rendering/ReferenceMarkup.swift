@@ -85,6 +85,9 @@ enum ReferenceMarkup {
         if let pmid = r.pmid, let url = ReferenceFormatter.pubmedURL(pmid) {
             links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">PubMed \(pmid.htmlEscaped)</a>")
         }
+        if let pmcid = r.pmcid, let url = ReferenceFormatter.pmcURL(pmcid) {
+            links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">\(pmcid.htmlEscaped)</a>")
+        }
         if let url = r.url { links.append("<a href=\"\(url.htmlEscaped)\" rel=\"external\">Source</a>") }
         if let indexURL { links.append("<a href=\"\(indexURL.htmlEscaped)\">In the reference index</a>") }
         return links.joined(separator: " ")

@@ -31,6 +31,6 @@ enum ReviewAttention {
     }
 
     static func citesRetracted(_ page: SitePage) -> Bool {
-        page.citations.sources.contains { $0.reference.status?.kind == .retracted }
+        page.citations.sources.contains { !$0.reference.isCurrent && $0.reference.status?.kind == .retracted }
     }
 }

@@ -58,6 +58,7 @@ enum Fingerprint {
             ("doi", string(reference.doi)),
             ("id", string(reference.id)),
             ("pages", string(reference.pages)),
+            ("pmcid", string(reference.pmcid)),
             ("pmid", string(reference.pmid)),
             (
                 "status",

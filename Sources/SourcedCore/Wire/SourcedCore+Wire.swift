@@ -58,6 +58,7 @@ extension Reference: WireCodable {
         wire.write(pages)
         wire.write(doi)
         wire.write(pmid)
+        wire.write(pmcid)
         wire.write(url)
         wire.write(status)
     }
@@ -66,7 +67,8 @@ extension Reference: WireCodable {
         self.init(
             id: try wire.read(), type: try wire.read(), title: try wire.read(), authors: try wire.read(),
             container: try wire.read(), year: try wire.read(), volume: try wire.read(), pages: try wire.read(),
-            doi: try wire.read(), pmid: try wire.read(), url: try wire.read(), status: try wire.read())
+            doi: try wire.read(), pmid: try wire.read(), pmcid: try wire.read(), url: try wire.read(),
+            status: try wire.read())
     }
 }
 
