@@ -8,9 +8,24 @@ enum GradeScanner {
 
     private static let opening = Array("[grade:".utf8)
 
-    /// Whether the text may hold a tag: the cheap test made of every text before it is scanned.
+    /// Whether the text holds `[grade:`: the test made of every text node, one pass over its
+    /// bytes (Foundation's `contains` of a string was 4% of a cold check).
     static func mayHold(_ text: String) -> Bool {
-        text.utf8.count >= opening.count + 2 && text.utf8.contains(UInt8(ascii: "[")) && text.contains("[grade:")
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count > opening.count else { return false }
+            var i = 0
+            let last = bytes.count - opening.count
+            while i <= last {
+                if bytes[i] == UInt8(ascii: "["), bytes[i + 1] == UInt8(ascii: "g") {
+                    var j = 2
+                    while j < opening.count, bytes[i + j] == opening[j] { j += 1 }
+                    if j == opening.count { return true }
+                }
+                i += 1
+            }
+            return false
+        }
     }
 
     static func scan(_ bytes: [UInt8]) -> [Match] {

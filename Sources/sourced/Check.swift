@@ -18,6 +18,9 @@ struct Check: AsyncParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(help: "Print only the diagnostics: no summary line (text format).")
+    var quiet = false
+
     @Argument(help: "Report only these pages' diagnostics (the whole site is still checked).")
     var pages: [String] = []
 
@@ -40,7 +43,10 @@ struct Check: AsyncParsableCommand {
             let wanted = Set(pages.map(Pipeline.normalisedPath))
             diagnostics = diagnostics.filter { wanted.contains(Pipeline.normalisedPath($0.file)) }
         }
-        print(DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format), terminator: "")
+        let style = DiagnosticReport.Style(colour: Terminal().colour(1), summary: !quiet)
+        print(
+            DiagnosticReport.render(diagnostics, pages: outcome.pageCount, format: format, style: style),
+            terminator: "")
         warnIfUnsaved(outcome)
         if diagnostics.errorCount > 0 || (strict && diagnostics.warningCount > 0) {
             throw ExitCode(1)

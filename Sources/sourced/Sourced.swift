@@ -7,7 +7,8 @@ import SourcedCore
 struct Sourced: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and check a knowledge base whose every claim cites a listed source.",
-        subcommands: [Build.self, Check.self, Serve.self, Approve.self, Worker.self]
+        version: Pipeline.versionLine,
+        subcommands: [Build.self, Check.self, Serve.self, Approve.self, New.self, Worker.self]
     )
 
     /// Runs the command. A command-line mistake is reported on one line of standard error

@@ -74,8 +74,8 @@ struct ReferenceIndex: Sendable {
         // first author and title, as a bibliography reads.
         let sortKeys = list.map {
             (
-                Self.rank($0.reference.status), $0.reference.authors.first ?? $0.reference.title, $0.reference.title,
-                $0.anchor
+                $0.reference.isCurrent ? 4 : Self.rank($0.reference.status),
+                $0.reference.authors.first ?? $0.reference.title, $0.reference.title, $0.anchor
             )
         }
         let order = list.indices.sorted { sortKeys[$0] < sortKeys[$1] }

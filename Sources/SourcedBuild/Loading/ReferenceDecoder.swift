@@ -130,6 +130,8 @@ enum ReferenceDecoder {
     /// `http://dx.doi.org/10.1/x`, `doi:10.1/x` and `DOI: 10.1/x` are all `10.1/x`); its case
     /// is kept, as DOIs compare without it.
     static func normalisedDOI(_ text: String) -> String {
+        // Most are written bare: `10.` first and no space at the end.
+        if text.utf8.starts(with: "10.".utf8), text.utf8.last != UInt8(ascii: " ") { return text }
         var doi = Substring(text.trimmingCharacters(in: .whitespaces))
         for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"] {
             if doi.lowercased().hasPrefix(prefix) {
@@ -142,6 +144,7 @@ enum ReferenceDecoder {
 
     /// `PMID: 123` and `pmid:123` are `123`.
     static func normalisedPMID(_ text: String) -> String {
+        if isValidPMID(text) { return text }
         var pmid = Substring(text.trimmingCharacters(in: .whitespaces))
         if pmid.lowercased().hasPrefix("pmid:") { pmid = pmid.dropFirst(5).drop(while: { $0 == " " }) }
         return String(pmid)
@@ -149,6 +152,7 @@ enum ReferenceDecoder {
 
     /// `pmc123`, `PMCID: PMC123` and `123` are `PMC123`.
     static func normalisedPMCID(_ text: String) -> String {
+        if isValidPMCID(text) { return text }
         var id = Substring(text.trimmingCharacters(in: .whitespaces))
         if id.lowercased().hasPrefix("pmcid:") { id = id.dropFirst(6).drop(while: { $0 == " " }) }
         if id.lowercased().hasPrefix("pmc") { id = id.dropFirst(3) }

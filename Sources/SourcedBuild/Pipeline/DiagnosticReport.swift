@@ -7,10 +7,23 @@ package enum DiagnosticFormat: String, Sendable, CaseIterable {
 }
 
 package enum DiagnosticReport {
-    package static func render(_ diagnostics: [Diagnostic], pages: Int, format: DiagnosticFormat) -> String {
+    /// How text diagnostics look: in colour (ANSI, for a terminal), and with the summary line.
+    package struct Style: Sendable {
+        package var colour = false
+        package var summary = true
+
+        package init(colour: Bool = false, summary: Bool = true) {
+            self.colour = colour
+            self.summary = summary
+        }
+    }
+
+    package static func render(
+        _ diagnostics: [Diagnostic], pages: Int, format: DiagnosticFormat, style: Style = .init()
+    ) -> String {
         let diagnostics = diagnostics.map(oneLine)
         return switch format {
-        case .text: text(diagnostics, pages: pages)
+        case .text: text(diagnostics, pages: pages, style: style)
         case .json: json(diagnostics, pages: pages)
         case .github: github(diagnostics)
         case .sarif: sarif(diagnostics)
@@ -18,15 +31,18 @@ package enum DiagnosticReport {
     }
 
     /// `file:line:col: severity: message [rule]`, with the hint on an indented line.
-    package static func line(_ diagnostic: Diagnostic) -> String {
-        formatted(oneLine(diagnostic))
+    package static func line(_ diagnostic: Diagnostic, colour: Bool = false) -> String {
+        formatted(oneLine(diagnostic), colour: colour)
     }
 
-    /// `line`, for a diagnostic already passed through `oneLine`.
-    private static func formatted(_ d: Diagnostic) -> String {
+    /// `line`, for a diagnostic already passed through `oneLine`. In colour, the place is bold,
+    /// the severity red or yellow, the rule and the hint dim; the text is the same.
+    private static func formatted(_ d: Diagnostic, colour: Bool = false) -> String {
+        func paint(_ text: String, _ code: String) -> String { colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let severity = paint(d.severity.rawValue, d.severity == .error ? "1;31" : "1;33")
         var out =
-            "\(d.file):\(d.position.line):\(d.position.column): \(d.severity.rawValue): \(d.message) [\(d.rule.rawValue)]"
-        if let hint = d.hint { out += "\n    hint: \(hint)" }
+            "\(paint("\(d.file):\(d.position.line):\(d.position.column):", "1")) \(severity): \(d.message) \(paint("[\(d.rule.rawValue)]", "2"))"
+        if let hint = d.hint { out += "\n" + paint("    hint: \(hint)", "2") }
         return out
     }
 
@@ -68,8 +84,10 @@ package enum DiagnosticReport {
             "\(plural(diagnostics.errorCount, "error")), \(plural(diagnostics.warningCount, "warning")) in \(plural(pages, "page"))"
     }
 
-    static func text(_ diagnostics: [Diagnostic], pages: Int) -> String {
-        (diagnostics.map(formatted) + [summary(diagnostics, pages: pages)]).joined(separator: "\n") + "\n"
+    static func text(_ diagnostics: [Diagnostic], pages: Int, style: Style = .init()) -> String {
+        let lines = diagnostics.map { formatted($0, colour: style.colour) }
+        let all = style.summary ? lines + [summary(diagnostics, pages: pages)] : lines
+        return all.isEmpty ? "" : all.joined(separator: "\n") + "\n"
     }
 
     /// `{"diagnostics": [...], "summary": {...}}`, keys sorted, as SPEC §6 gives it.

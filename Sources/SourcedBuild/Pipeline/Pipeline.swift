@@ -1,5 +1,6 @@
 import Foundation
 import SourcedCore
+import SourcedMarkdown
 
 /// What a check found.
 package struct CheckOutcome: Sendable {
@@ -102,6 +103,13 @@ package enum Pipeline {
             fileCount: written.files, keptCount: written.keptTopics, keptFileCount: written.kept,
             outputWarnings: outputWarnings(site.settings, output: output, swappedAtomically: written.swappedAtomically))
     }
+
+    /// What `sourced --version` prints: this program's version and the cmark-gfm library's it
+    /// runs with (Debian's, linked dynamically).
+    package static let versionLine = "sourced \(version) (cmark-gfm \(MarkdownRenderer.libraryVersion))"
+
+    /// This program's version.
+    package static let version = "0.22.0"
 
     static func outputWarnings(_ settings: SiteSettings, output: String, swappedAtomically: Bool) -> [String] {
         var warnings: [String] = []

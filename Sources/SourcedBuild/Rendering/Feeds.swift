@@ -8,24 +8,29 @@ struct Feeds {
 
     private var base: String { site.settings.absoluteBase }
 
-    /// Every variant of every published page, in order.
-    private var variants: [(page: SitePage, variant: PageVariant, index: Int)] {
-        published.flatMap { page in page.variants.enumerated().map { (page, $1, $0) } }
+    /// Every variant of every published page, in order, as the page and the variant's index:
+    /// a copy of a variant retains each of its strings and lists.
+    private var variants: [(page: SitePage, index: Int)] {
+        var all: [(page: SitePage, index: Int)] = []
+        all.reserveCapacity(published.count)
+        for page in published {
+            for index in page.variants.indices { all.append((page, index)) }
+        }
+        return all
     }
 
     func sitemap() -> String {
-        let variants = variants
-        var urls = ["", "references/"] + variants.map(\.variant.path)
-        if site.settings.reviewDashboard { urls.insert("review/", at: 2) }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         xml += "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        let lastModified = Dictionary(
-            variants.map { ($0.variant.path, $0.page.metadata.review.updated) }, uniquingKeysWith: { a, _ in a })
-        for path in urls {
+        func url(_ path: String, _ modified: Day?) {
             xml += "  <url><loc>\((base + path).xmlEscaped)</loc>"
-            if let day = lastModified[path] ?? nil { xml += "<lastmod>\(day)</lastmod>" }
+            if let modified { xml += "<lastmod>\(modified)</lastmod>" }
             xml += "</url>\n"
         }
+        url("", nil)
+        url("references/", nil)
+        if site.settings.reviewDashboard { url("review/", nil) }
+        for (page, index) in variants { url(page.variants[index].path, page.metadata.review.updated) }
         return xml + "</urlset>\n"
     }
 
@@ -39,7 +44,11 @@ struct Feeds {
             let title = shown.page.title(variant: shown.index, settings: site.settings)
             return (shown, review.updated ?? review.reviewed ?? site.today, title)
         }
-        .sorted { ($0.1, $1.2, $0.0.variant.path) > ($1.1, $0.2, $1.0.variant.path) }
+        .sorted {
+            ($0.1, $1.2) != ($1.1, $0.2)
+                ? ($0.1, $1.2) > ($1.1, $0.2)
+                : $0.0.page.variants[$0.0.index].path > $1.0.page.variants[$1.0.index].path
+        }
         let newest = entries.first?.1 ?? site.today
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
         xml += "  <title>\(site.settings.title.xmlEscaped)</title>\n"
@@ -50,7 +59,7 @@ struct Feeds {
         xml += "  <author><name>\(site.settings.title.xmlEscaped)</name></author>\n"
         for (shown, updated, title) in entries {
             let page = shown.page
-            let url = (base + shown.variant.path).xmlEscaped
+            let url = (base + page.variants[shown.index].path).xmlEscaped
             xml += "  <entry>\n"
             xml += "    <title>\(title.xmlEscaped)</title>\n"
             xml += "    <id>\(url)</id>\n    <link href=\"\(url)\"/>\n"
@@ -66,7 +75,8 @@ struct Feeds {
         var json = JSONWriter()
         let root = site.settings.rootPath
         json.array(variants) { json, shown in
-            let (page, variant) = (shown.page, shown.variant)
+            let page = shown.page
+            let variant = page.variants[shown.index]
             let m = page.metadata
             json.object([
                 // Each variant is an entry of its own, with its audience's name and label.

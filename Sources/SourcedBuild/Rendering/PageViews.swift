@@ -76,6 +76,7 @@ struct PageViews {
 
     /// The notice at the top of a page that cites a source with a status, retracted ones first.
     func sourceAlert(_ citations: PageCitations) -> SourceAlertView? {
+        guard citations.sources.contains(where: { !$0.reference.isCurrent }) else { return nil }
         let affected = citations.sources.enumerated().compactMap { i, cited in
             cited.reference.status.map { (number: i + 1, cited: cited, status: $0) }
         }
@@ -179,7 +180,7 @@ struct PageViews {
     /// The title of the source that supersedes `reference`: the page's own of that key, else the
     /// bibliography's.
     func replacementTitle(_ reference: Reference, page: SitePage?) -> String? {
-        guard let key = reference.status?.supersededBy else { return nil }
+        guard !reference.isCurrent, let key = reference.status?.supersededBy else { return nil }
         let own = page?.metadata.references.first { $0.reference.id == key }
         return (own ?? site.bibliography[key])?.reference.title
     }
@@ -263,7 +264,8 @@ struct PageViews {
             IndexEntryView(
                 anchor: entry.anchor, aliasAnchors: entry.aliasAnchors, reference: entry.reference,
                 citedBy: entry.citedBy.compactMap { links[$0] },
-                replacement: replacementTitle(entry.reference, page: entry.citedBy.first.flatMap(site.page(atPath:))),
+                replacement: entry.reference.isCurrent
+                    ? nil : replacementTitle(entry.reference, page: entry.citedBy.first.flatMap(site.page(atPath:))),
                 root: root)
         }
         return ReferencesView(
@@ -322,8 +324,9 @@ struct PageViews {
         }
         let reviewers = Set(topics.flatMap(\.metadata.review.reviewers)).sorted().map(DashboardView.Reviewer.init)
         let owners = Set(topics.compactMap(\.metadata.review.owner)).sorted().map(DashboardView.Reviewer.init)
+        let groupsOf = pages.map { ReviewAttention.groups(of: $0, site: site) }
         let attention = ReviewAttention.Group.allCases.compactMap { group -> DashboardView.AttentionGroup? in
-            let members = pages.filter { ReviewAttention.groups(of: $0, site: site).contains(group) }
+            let members = pages.indices.filter { groupsOf[$0].contains(group) }.map { pages[$0] }
             guard !members.isEmpty else { return nil }
             return .init(
                 group: group.rawValue, label: group.label, count: members.count,

@@ -12,7 +12,7 @@ enum ReferenceMarkup {
             html += "  <li id=\"ref-\(key)\" class=\"reference reference-\(r.type.rawValue)\"\(statusAttribute(r))>\n"
             if let label = r.type.label { html += "    <span class=\"reference-type\">\(label)</span>\n" }
             html += "    <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
-            if let status = r.status {
+            if !r.isCurrent, let status = r.status {
                 html += "    " + statusHTML(status, replacement: cited.replacement, root: cited.root) + "\n"
             }
             html += "    <span class=\"reference-links\">\(links(r, indexURL: cited.indexURL))</span>\n"
@@ -43,7 +43,7 @@ enum ReferenceMarkup {
         html += "\n"
         if let label = r.type.label { html += "  <span class=\"reference-type\">\(label)</span>\n" }
         html += "  <span class=\"reference-text\">\(ReferenceFormatter.html(r))</span>\n"
-        if let status = r.status {
+        if !r.isCurrent, let status = r.status {
             html += "  " + statusHTML(status, replacement: entry.replacement, root: entry.root) + "\n"
         }
         html += "  <span class=\"reference-links\">\(links(r, indexURL: nil))</span>\n"
@@ -58,7 +58,7 @@ enum ReferenceMarkup {
 
     /// ` data-source-status="retracted"` on an entry whose source is not current.
     private static func statusAttribute(_ r: Reference) -> String {
-        r.status.map { " data-source-status=\"\($0.kind.rawValue)\"" } ?? ""
+        r.isCurrent ? "" : r.status.map { " data-source-status=\"\($0.kind.rawValue)\"" } ?? ""
     }
 
     /// What happened to the source, when, and the notice: "Retracted (2026-03-09): … Notice",
