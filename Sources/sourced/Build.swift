@@ -53,6 +53,7 @@ struct Build: AsyncParsableCommand {
         let kept = outcome.keptCount > 0 ? " (\(outcome.keptCount) unchanged, kept as they were)" : ""
         print(
             "Built \(outcome.publishedCount) of \(outcome.check.pageCount) pages\(kept), \(outcome.sourceCount) sources, "
-                + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s → \(output)/")
+                + "\(diagnostics.warningCount) warning\(diagnostics.warningCount == 1 ? "" : "s") in \(String(format: "%.2f", seconds)) s → \(output)/"
+        )
     }
 }

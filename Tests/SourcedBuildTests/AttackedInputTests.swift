@@ -50,14 +50,14 @@ import Testing
     @Test func onlyRealAnchorsAndAliasesAreRefused() throws {
         let site = try site([
             "Content/site.yaml": """
-                title: Electrolytes
-                disclaimer: >
-                  **Bold** text, *emphasis* and
-                  &amp; an entity.
-                review:
-                  max_age_days: 10
+            title: Electrolytes
+            disclaimer: >
+              **Bold** text, *emphasis* and
+              &amp; an entity.
+            review:
+              max_age_days: 10
 
-                """,
+            """,
             "Content/topics/a.md": page(
                 title: "Topic A", extra: "summary: |\n  *One* & two\n  &three\n", references: Self.source,
                 body: "Claim [@s].\n"),
@@ -81,7 +81,8 @@ import Testing
     @Test func controlCharactersInTextAreRefusedAtTheField() throws {
         for (escape, code) in [("\\x01", "0001"), ("\\x0B", "000B"), ("\\x1F", "001F"), ("\\x7F", "007F")] {
             let site = try site([
-                "Content/topics/a.md": page(title: "\"Topic \(escape) A\"", references: Self.source, body: "Claim [@s].\n")
+                "Content/topics/a.md": page(
+                    title: "\"Topic \(escape) A\"", references: Self.source, body: "Claim [@s].\n")
             ])
             let result = try site.run(["build", "--templates", templatesPath, "--date", "2026-11-01"])
             #expect(result.status == 1)
@@ -145,7 +146,8 @@ import Testing
         switch format {
         case "text":
             for line in lines where !line.isEmpty {
-                #expect(line.hasPrefix("Content/") || line.hasPrefix("    hint: ") || line.hasSuffix(" pages"), "\(line)")
+                #expect(
+                    line.hasPrefix("Content/") || line.hasPrefix("    hint: ") || line.hasSuffix(" pages"), "\(line)")
             }
             #expect(result.stdout.contains("\\n::add-mask::secret\\r\\n::error file=a::owned\\u{2028}y"))
             #expect(result.stdout.contains("Content/topics/b\\n::add-mask::file.md:8:1: error: "))
@@ -157,7 +159,8 @@ import Testing
         default:
             // One JSON document on one line, its messages free of control characters.
             #expect(lines.count == 2 && lines[1].isEmpty)
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(!"\(object)".contains("\n::add-mask"))
             #expect(result.stdout.contains("\\\\n::add-mask::secret"))
             #expect(result.stdout.contains("b\\\\n::add-mask::file.md"))

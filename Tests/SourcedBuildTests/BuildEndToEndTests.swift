@@ -255,7 +255,9 @@ import Testing
         try site.write("Broken/layout.mustache", "{{#open}}")
         let badTemplate = try site.run(["build", "--templates", "Broken"])
         #expect(badTemplate.status == 2)
-        #expect(badTemplate.stderr.hasPrefix("sourced: error: rendering: template 'Broken/layout.mustache' does not compile"))
+        #expect(
+            badTemplate.stderr.hasPrefix(
+                "sourced: error: rendering: template 'Broken/layout.mustache' does not compile"))
         #expect(badTemplate.stderr.split(separator: "\n").count == 1)
         let badOption = try site.run(["build", "--date", "2026-02-30"])
         #expect(badOption.status != 0 && badOption.status != 1)
@@ -283,7 +285,8 @@ import Testing
     func site() throws -> TempSite {
         try TempSite([
             "Content/site.yaml": "title: Numbers\n",
-            "Content/a.md": page(title: "A", references: "references:\n  - id: s\n    title: S\n", body: "Text [@s].\n"),
+            "Content/a.md": page(
+                title: "A", references: "references:\n  - id: s\n    title: S\n", body: "Text [@s].\n"),
         ])
     }
 

@@ -130,13 +130,17 @@ let ruleCases: [RuleCase] = [
         "---\ntitle: T\nreview:\n  status: draft\n---\n\nClaim [@shared] [grade: 1Z].\n",
         mended: "---\ntitle: T\nreview:\n  status: draft\n---\n\nClaim [@shared] [grade: 1A].\n",
         at: [(casePath, 7, 17, "error")],
-        extraFiles: ["Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"]),
+        extraFiles: [
+            "Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"
+        ]),
     RuleCase(
         "ungraded-recommendation",
         "---\ntitle: T\nreview:\n  status: draft\n---\n\nWe recommend it [@shared].\n",
         mended: "---\ntitle: T\nreview:\n  status: draft\n---\n\nWe recommend it [@shared] [grade: 1A].\n",
         at: [(casePath, 7, 1, "warning")],
-        extraFiles: ["Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"]),
+        extraFiles: [
+            "Content/site.yaml": "title: Rules\nevidence:\n  grades: {1A: Strong}\n  require_for: [recommend]\n"
+        ]),
 ]
 
 @Suite struct CheckRulesEndToEndTests {

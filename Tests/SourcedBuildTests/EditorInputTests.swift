@@ -144,7 +144,8 @@ struct InjectedCorpusTests {
         #expect(lines.contains { $0.hasPrefix("    hint: did you mean 'title'? allowed keys: title, base_url") })
         #expect(
             lines.contains(
-                "Content/site.yaml:4:17: error: 'max_age_days' must be a whole number from 0 to 36525, not 'soon' [front-matter]"))
+                "Content/site.yaml:4:17: error: 'max_age_days' must be a whole number from 0 to 36525, not 'soon' [front-matter]"
+            ))
         #expect(lines.contains("Content/site.yaml:6:19: error: unknown uncited_claims 'sometimes' [front-matter]"))
         #expect(lines.contains("Content/a.md:7:1: error: paragraph has no citation: 'Uncited.' [uncited-claim]"))
     }

@@ -92,7 +92,8 @@ import Testing
     }
 
     @Test func refusesDeepNestingBeforeYamsRecurses() {
-        let deep = "title: x\nreview: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let deep =
+            "title: x\nreview: " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         let (metadata, diagnostics) = decode(deep)
         #expect(metadata == nil)
         #expect(diagnostics.map(\.message) == ["front matter is nested more than 32 levels deep"])

@@ -138,7 +138,8 @@ import Testing
         #expect(checked.stdout.contains("hint: did you mean 'topics/a-typ.md'?"), "\(checked.stdout)")
         #expect(
             checked.stdout.contains(
-                "Content/topics/a-typ.md:5:13: warning: 'reviewed' is 2026-10-05, after today (2026-10-03) [front-matter]"),
+                "Content/topics/a-typ.md:5:13: warning: 'reviewed' is 2026-10-05, after today (2026-10-03) [front-matter]"
+            ),
             "\(checked.stdout)")
 
         try site.write(
@@ -173,17 +174,23 @@ import Testing
         ])
         let refused = try site.run(["check", "--date", "2026-11-01"])
         #expect(refused.status == 1)
-        #expect(refused.stdout.contains("Content/site.yaml:3:13: error: unsafe URL scheme in 'javascript:alert(1)' [unsafe-link]"))
-        #expect(refused.stdout.contains("Content/site.yaml:3:13: error: link to 'topics/gone.md': no such page [broken-link]"))
+        #expect(
+            refused.stdout.contains(
+                "Content/site.yaml:3:13: error: unsafe URL scheme in 'javascript:alert(1)' [unsafe-link]"))
+        #expect(
+            refused.stdout.contains(
+                "Content/site.yaml:3:13: error: link to 'topics/gone.md': no such page [broken-link]"))
 
         try site.write("Content/site.yaml", "title: D\ndisclaimer: Read the [policy](topics/policy.md#scope).\n")
         #expect(try build(site).status == 0)
         #expect(try build(site).status == 0)
-        #expect(site.read("Public/topics/a/index.html")?.contains(#"<a href="/topics/policy/#scope">policy</a>"#) == true)
+        #expect(
+            site.read("Public/topics/a/index.html")?.contains(#"<a href="/topics/policy/#scope">policy</a>"#) == true)
         try site.write(
             "Content/topics/policy.md",
             page(
-                title: "Policy", extra: "slug: editorial-policy\n", references: "references:\n  - id: s\n    title: S\n",
+                title: "Policy", extra: "slug: editorial-policy\n",
+                references: "references:\n  - id: s\n    title: S\n",
                 body: "## Scope\n\nText [@s].\n"))
         #expect(try build(site).status == 0)
         let a = try #require(site.read("Public/topics/a/index.html"))

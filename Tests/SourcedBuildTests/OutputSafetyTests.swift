@@ -90,7 +90,8 @@ import Testing
             #expect(try build(site).status == 0)
             #expect(try build(site).status == 0)
             let old = try site.snapshot("Public")
-            try site.write("Content/topics/a.md", page(title: "Topic A, edited", references: Self.source, body: "New [@s].\n"))
+            try site.write(
+                "Content/topics/a.md", page(title: "Topic A, edited", references: Self.source, body: "New [@s].\n"))
             #expect(try build(site, ["--no-cache", "--output", "New"]).status == 0)
             let new = try site.snapshot("New")
             #expect(old != new)
@@ -139,7 +140,8 @@ import Testing
         try fm.createDirectory(atPath: site.root.path + "/srv/www", withIntermediateDirectories: true)
         try fm.createSymbolicLink(atPath: site.root.path + "/Public", withDestinationPath: "srv/www")
         for _ in 0..<3 { #expect(try build(site).status == 0) }
-        try site.write("Content/topics/a.md", page(title: "Topic A, edited", references: Self.source, body: "New [@s].\n"))
+        try site.write(
+            "Content/topics/a.md", page(title: "Topic A, edited", references: Self.source, body: "New [@s].\n"))
         #expect(try build(site).status == 0)
         #expect(try fm.destinationOfSymbolicLink(atPath: site.root.path + "/Public") == "srv/www")
         #expect(site.read("srv/www/topics/a/index.html")?.contains("Topic A, edited") == true)
@@ -149,7 +151,9 @@ import Testing
         try fm.createSymbolicLink(atPath: site.root.path + "/Dangling", withDestinationPath: "nowhere")
         let dangling = try build(site, ["--output", "Dangling"])
         #expect(dangling.status == 2)
-        #expect(dangling.stderr.hasPrefix("sourced: error: output: 'Dangling' is a symlink to a folder that does not exist"))
+        #expect(
+            dangling.stderr.hasPrefix("sourced: error: output: 'Dangling' is a symlink to a folder that does not exist")
+        )
         #expect(dangling.stderr.split(separator: "\n").count == 1)
     }
 

@@ -76,7 +76,8 @@ import Testing
             ), "\(second.stderr)")
         let outOfRange = try site.run(["serve", "--port", "99999"])
         #expect(outOfRange.status == 64)
-        #expect(outOfRange.stderr == "sourced: error: --port must be from 1 to 65535, not 99999 (see 'sourced --help')\n")
+        #expect(
+            outOfRange.stderr == "sourced: error: --port must be from 1 to 65535, not 99999 (see 'sourced --help')\n")
     }
 
     @Test func aHostilePageNeverTakesThePreviewDown() async throws {

@@ -60,10 +60,13 @@ import Testing
         #expect(index.contains(#"<span class="reference-type">Guideline</span>"#))
     }
 
-    @Test func withoutThemThereIsNoTrustFooter() throws {
+    @Test func withoutThemTheFooterHoldsOnlyThePagesCitation() throws {
         let site = try site("")
         #expect(try build(site).status == 0)
-        #expect(site.read("Public/topics/a/index.html")?.contains("topic-trust") == false)
+        let page = try #require(site.read("Public/topics/a/index.html"))
+        // "Cite this page" is on every topic, so the footer is too; the rest is not.
+        #expect(page.contains(#"<footer class="topic-trust">"#) && page.contains(#"<details class="cite-page">"#))
+        for absent in ["review-board", "editorial-policy", "edit-link"] { #expect(!page.contains(absent), "\(absent)") }
     }
 
     @Test func aPolicyThatIsNoPageIsABrokenLinkAtItsField() throws {

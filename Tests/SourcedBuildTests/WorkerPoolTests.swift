@@ -67,7 +67,8 @@ extension WorkerPoolTests {
             _ = try await Pipeline.check(
                 content: site.root.appendingPathComponent("Content").path, today: Day("2026-11-01")!, workers: pool)
         } throws: { error in
-            "\(error)".contains(" worker processes in a row died as they started (exited with status 1), before any page")
+            "\(error)".contains(
+                " worker processes in a row died as they started (exited with status 1), before any page")
         }
         // A guard against restarting for ever, not a timing.
         #expect(ContinuousClock.now - start < .seconds(60))

@@ -146,7 +146,8 @@ package final class ResultStore {
         let last = path.split(separator: "/").last ?? ""
         let parent: String
         if last == "." || last == ".." || path.isEmpty {
-            parent = URL(fileURLWithPath: String(path.isEmpty ? "." : path)).standardizedFileURL
+            parent =
+                URL(fileURLWithPath: String(path.isEmpty ? "." : path)).standardizedFileURL
                 .deletingLastPathComponent().path
         } else if let slash = path.lastIndex(of: "/") {
             parent = slash == path.startIndex ? "/" : String(path[..<slash])

@@ -93,7 +93,8 @@ enum YAMLGuard {
             let current = event.pointee
             func problem(_ message: String) -> Problem {
                 Problem(
-                    line: Int(current.start_mark.line) + 1, column: Int(current.start_mark.column) + 1, message: message)
+                    line: Int(current.start_mark.line) + 1, column: Int(current.start_mark.column) + 1, message: message
+                )
             }
             let anchor = "YAML anchors (&name) and aliases (*name) are not allowed in front matter"
             switch current.type {

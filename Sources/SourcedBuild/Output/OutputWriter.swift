@@ -244,7 +244,9 @@ enum OutputWriter {
         var offset = 0
         while offset < bytes.count {
             let n = buffer.withUnsafeMutableBytes { buffer in
-                DescriptorIO.readSome(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, bytes.count - offset)]))
+                DescriptorIO.readSome(
+                    fd,
+                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<min(buffer.count, bytes.count - offset)]))
             }
             guard n > 0, memcmp(buffer, bytes.baseAddress! + offset, n) == 0 else { return nil }
             offset += n

@@ -62,9 +62,14 @@ struct PageViews {
             hasTags: !m.tags.isEmpty, disclaimer: topic ? disclaimerHTML : nil,
             editorialPolicy: topic ? editorialPolicyHTML : nil, reviewBoard: topic ? site.settings.reviewBoard : nil,
             editLink: site.settings.editLink(page.result.relativePath),
-            hasTrust: topic
-                ? site.settings.reviewBoard != nil || editorialPolicyHTML != nil || site.settings.editURL != nil
-                : site.settings.editURL != nil,
+            hasTrust: topic || site.settings.editURL != nil,
+            citeThisPage: topic
+                ? PageCitationView(
+                    title: page.title(variant: variant, settings: site.settings), siteTitle: site.settings.title,
+                    reviewers: m.review.reviewers, day: m.review.updated ?? m.review.reviewed,
+                    url: site.settings.absoluteBase + shown.path,
+                    key: shown.audience.map { "\(page.slug)-\($0)" } ?? page.slug)
+                : nil,
             body: Markup(value: body(page, shown), html: BodyView.html),
             references: Markup(value: ReferenceListView(sources: references(page, shown)), html: ReferenceMarkup.list),
             hasReferences: !shown.citations.sources.isEmpty,

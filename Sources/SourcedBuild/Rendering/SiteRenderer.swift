@@ -156,7 +156,8 @@ struct SiteOutputs: Sendable {
     func topic(_ page: SitePage, variant: Int = 0) -> PlannedFile {
         let path = page.variants[variant].path
         let layout = views.layout(
-            title: page.title(variant: variant, settings: site.settings), description: page.metadata.summary, path: path,
+            title: page.title(variant: variant, settings: site.settings), description: page.metadata.summary,
+            path: path,
             section: "topic")
         let view = views.topic(page, variant: variant)
         return PlannedFile(views: [layout, view]) {

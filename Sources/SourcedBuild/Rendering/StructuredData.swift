@@ -165,7 +165,9 @@ struct StructuredDataView: Sendable, Equatable, WireCodable {
             }
             string("datePublished", r.year)
             string("url", r.url ?? ReferenceFormatter.doiURL(r.doi))
-            let identifiers = [("DOI", r.doi), ("PMID", r.pmid), ("PMCID", r.pmcid)].compactMap { id, value in value.map { (id, $0) } }
+            let identifiers = [("DOI", r.doi), ("PMID", r.pmid), ("PMCID", r.pmcid)].compactMap { id, value in
+                value.map { (id, $0) }
+            }
             if !identifiers.isEmpty {
                 list("identifier", identifiers) {
                     $0.string("@type", "PropertyValue")

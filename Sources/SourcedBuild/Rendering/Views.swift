@@ -50,8 +50,10 @@ struct TopicView: TemplateView {
     var reviewBoard: String?
     /// Where a reader suggests an edit to this page.
     var editLink: String?
-    /// Whether there is a review board, an editorial policy or an edit link to show.
+    /// Whether there is a review board, an editorial policy, an edit link or a citation to show.
     var hasTrust: Bool
+    /// "Cite this page"; nil on a plain page.
+    var citeThisPage: PageCitationView?
     /// The body HTML, citation markers and topic links filled in.
     var body: Markup<BodyView>
     /// `<ol class="references">`.

@@ -138,7 +138,6 @@ package final class WorkerPool: Sendable {
             )
         }
 
-
         private func take() -> Int? {
             if let index = retried.withLock({ $0.popLast() }) { return index }
             return next.withLock { next in
