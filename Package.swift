@@ -11,7 +11,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Already built for Hummingbird; named for NIOCore's IOError (a port in use).
@@ -25,6 +24,9 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // SHA-256 (fingerprints, cache checksums, output keys) from Debian's libcrypto: compiling
+        // swift-crypto's copy of BoringSSL was a minute of a fresh release build on two cores.
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "SourcedMarkdown", dependencies: ["CCMarkGFM", "SourcedCore"]),
         .target(name: "SourcedCore"),
         // Linux calls Swift's Glibc module does not declare (renameat2's atomic exchange).
@@ -37,7 +39,7 @@ let package = Package(
                 "CSystemCalls",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                "CLibCrypto",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
