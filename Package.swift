@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Without its default traits: swift-configuration (20,000 lines) is not compiled, and
+        // the preview server reads no configuration files.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Already built for Hummingbird; named for NIOCore's IOError (a port in use).
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
@@ -68,9 +70,13 @@ let package = Package(
         .testTarget(name: "SourcedCoreTests", dependencies: ["SourcedCore"]),
         .testTarget(
             name: "SourcedPreviewTests",
+            // Not HummingbirdTesting: its HTTP client (AsyncHTTPClient, NIOSSL, swift-certificates
+            // and two more copies of BoringSSL) was most of a fresh debug build; the tests send
+            // their requests through a loopback socket instead.
             dependencies: [
                 "SourcedPreview",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,13 +1,12 @@
 import Foundation
 import Hummingbird
-import HummingbirdTesting
 import SourcedBuild
 import SourcedCore
 import Testing
 
 @testable import SourcedPreview
 
-/// The preview server, driven in-process through Hummingbird's test client.
+/// The preview server, run in-process on a loopback port and sent requests byte for byte.
 @Suite struct PreviewServerTests {
     let folder: URL
 
@@ -32,20 +31,20 @@ import Testing
             diagnostics: diagnostics, pageCount: 1, rootPath: root)
     }
 
-    func withServer(_ state: PreviewState, _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void)
+    func withServer(_ state: PreviewState, _ test: @escaping @Sendable (LoopbackClient) async throws -> Void)
         async throws
     {
-        let app = PreviewServer.application(state: state)
-        try await app.test(.router, test)
+        try await withRunningServer({ PreviewServer.application(state: state, port: 0, onServerRunning: $0) }, test)
     }
 
     @Test func servesPagesWithTypesNoCachingAndTheReloadScript() async throws {
         try await withServer(PreviewState(snapshot())) { client in
-            try await client.execute(uri: "/", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                #expect(response.headers[.cacheControl] == "no-store")
-                let body = String(buffer: response.body)
+            do {
+                let response = try await client.get("/")
+                #expect(response.status == 200)
+                #expect(response.headers["content-type"] == "text/html; charset=utf-8")
+                #expect(response.headers["cache-control"] == "no-store")
+                let body = response.body
                 #expect(body.contains("<h1>Home</h1><script src=\"/__sourced/reload.js\"></script></body>"))
             }
             for (path, type) in [
@@ -53,27 +52,31 @@ import Testing
                 ("/feed.xml", "application/atom+xml"), ("/files/leaflet.pdf", "application/pdf"),
                 ("/__sourced/reload.js", "text/javascript; charset=utf-8"),
             ] {
-                try await client.execute(uri: path, method: .get) { response in
-                    #expect(response.status == .ok, "\(path)")
-                    #expect(response.headers[.contentType] == type, "\(path)")
+                do {
+                    let response = try await client.get(path)
+                    #expect(response.status == 200, "\(path)")
+                    #expect(response.headers["content-type"] == type, "\(path)")
                 }
             }
-            try await client.execute(uri: "/files/leaflet.pdf", method: .get) { response in
-                #expect(String(buffer: response.body) == "attachment bytes")
+            do {
+                let response = try await client.get("/files/leaflet.pdf")
+                #expect(response.body == "attachment bytes")
             }
-            try await client.execute(uri: "/topics/a", method: .get) { response in
-                #expect(response.status == .movedPermanently)
-                #expect(response.headers[.location] == "/topics/a/")
+            do {
+                let response = try await client.get("/topics/a")
+                #expect(response.status == 301)
+                #expect(response.headers["location"] == "/topics/a/")
             }
         }
     }
 
     @Test func unknownPathsGetARealNotFoundPage() async throws {
         try await withServer(PreviewState(snapshot())) { client in
-            try await client.execute(uri: "/topics/nothing/", method: .get) { response in
-                #expect(response.status == .notFound)
-                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
-                #expect(String(buffer: response.body).contains("<h1>Not found</h1>"))
+            do {
+                let response = try await client.get("/topics/nothing/")
+                #expect(response.status == 404)
+                #expect(response.headers["content-type"] == "text/html; charset=utf-8")
+                #expect(response.body.contains("<h1>Not found</h1>"))
             }
         }
     }
@@ -85,18 +88,19 @@ import Testing
     ])
     func nothingOutsideTheSiteIsEverServed(_ path: String) async throws {
         try await withServer(PreviewState(snapshot())) { client in
-            try await client.execute(uri: path, method: .get) { response in
-                #expect(response.status == .notFound)
-                #expect(!String(buffer: response.body).contains("TOP SECRET"))
-                #expect(!String(buffer: response.body).contains("attachment bytes"))
+            do {
+                let response = try await client.get(path)
+                #expect(response.status == 404)
+                #expect(!response.body.contains("TOP SECRET"))
+                #expect(!response.body.contains("attachment bytes"))
             }
         }
     }
 
     @Test func aRootPathFromBaseURLIsHonoured() async throws {
         try await withServer(PreviewState(snapshot(root: "/docs/"))) { client in
-            try await client.execute(uri: "/docs/topics/a/", method: .get) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/topics/a/", method: .get) { #expect($0.status == .notFound) }
+            try #expect(await client.get("/docs/topics/a/").status == 200)
+            try #expect(await client.get("/topics/a/").status == 404)
         }
     }
 
@@ -108,8 +112,9 @@ import Testing
             message: "unknown citation key 'nope'", hint: "did you mean 'hope'?")
         let state = PreviewState(snapshot(diagnostics: [error]))
         try await withServer(state) { client in
-            try await client.execute(uri: "/topics/a/", method: .get) { response in
-                let body = String(buffer: response.body)
+            do {
+                let response = try await client.get("/topics/a/")
+                let body = response.body
                 #expect(body.contains("id=\"sourced-error-overlay\""))
                 #expect(body.contains("\(page.path):5:6"))
                 #expect(body.contains("unknown citation key &#39;nope&#39;"))
@@ -118,10 +123,11 @@ import Testing
                 #expect(!body.contains("Topic A"))
             }
             // Assets still load; fixing the content brings the page back.
-            try await client.execute(uri: "/assets/style.css", method: .get) { #expect($0.status == .ok) }
+            try #expect(await client.get("/assets/style.css").status == 200)
             await state.update(snapshot())
-            try await client.execute(uri: "/topics/a/", method: .get) { response in
-                #expect(String(buffer: response.body).contains("Topic A"))
+            do {
+                let response = try await client.get("/topics/a/")
+                #expect(response.body.contains("Topic A"))
             }
         }
     }
@@ -129,15 +135,14 @@ import Testing
     @Test func everyRebuildSendsAReloadEvent() async throws {
         let state = PreviewState(snapshot())
         try await withServer(state) { client in
-            async let events = client.execute(uri: "/__sourced/events", method: .get) { response in
-                (response.headers[.contentType], String(buffer: response.body))
-            }
+            async let events = client.get("/__sourced/events")
             while await state.listenerCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
             await state.update(snapshot())
             while await state.generation < 1 { try await Task.sleep(for: .milliseconds(5)) }
             try await Task.sleep(for: .milliseconds(20))
             await state.close()
-            let (type, body) = try await events
+            let response = try await events
+            let (type, body) = (response.headers["content-type"], response.body)
             #expect(type == "text/event-stream")
             #expect(body.hasPrefix(": connected\n\n"))
             #expect(body.contains("event: reload\ndata: 1\n\n"))
