@@ -29,6 +29,8 @@ let package = Package(
         // SHA-256 (fingerprints, cache checksums, output keys) from Debian's libcrypto: compiling
         // swift-crypto's copy of BoringSSL was a minute of a fresh release build on two cores.
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // BibTeX and BibLaTeX bibliographies, parsed by btparse (Text::BibTeX's C library).
+        .systemLibrary(name: "CBTParse", providers: [.apt(["libbtparse-dev"])]),
         .target(name: "SourcedMarkdown", dependencies: ["CCMarkGFM", "SourcedCore"]),
         .target(name: "SourcedCore"),
         // Linux calls Swift's Glibc module does not declare (renameat2's atomic exchange).
@@ -42,6 +44,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CLibCrypto",
+                "CBTParse",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),

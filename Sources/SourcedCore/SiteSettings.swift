@@ -32,6 +32,9 @@ package struct SiteSettings: Sendable, Equatable {
     package var audiencePrompt = "Which best describes you?"
     /// `sources.retractions`: the Retraction Watch data (CSV), relative to the content folder.
     package var retractionsPath: String?
+    /// `bibliography:`: reference managers' files (BibTeX or BibLaTeX `.bib`, CSL-JSON `.json`)
+    /// beside `bibliography.yaml`, relative to the content folder, in the order given.
+    package var bibliographyFiles: [String] = []
     /// `sources.retracted`: how bad citing a retracted source is.
     package var retractedSeverity: Severity = .error
     /// `evidence:`: the grading scheme claims are graded by; nil for a site that grades none.

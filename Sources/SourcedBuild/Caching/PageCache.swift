@@ -17,9 +17,11 @@ package struct PageCache: Sendable {
     /// Pages as the last assembly made them, with what they depend on beyond their own result.
     private var assembled:
         (
-            settings: SiteSettings, today: Day, bibliography: [UInt8]?, statuses: RetractionWatch.Statuses,
+            settings: SiteSettings, today: Day, bibliography: [[UInt8]?], statuses: RetractionWatch.Statuses,
             pages: [String: SitePage]
         )?
+    /// Each reference manager's file (`bibliography:` in site.yaml) as last read, and what it gave.
+    private var imported: [String: (bytes: [UInt8], read: ([LocatedReference], [Diagnostic]))] = [:]
     /// The Retraction Watch file as last read, and what it gave for which identities.
     private var retractions:
         (
@@ -114,6 +116,15 @@ package struct PageCache: Sendable {
         bibliography = (file?.bytes, decoded)
     }
 
+    /// The sources of a reference manager's file, read again only when its bytes changed.
+    mutating func imported(_ file: SourceFile) -> ([LocatedReference], [Diagnostic]) {
+        if let kept = imported[file.relativePath], kept.bytes == file.bytes { return kept.read }
+        let read =
+            file.relativePath.lowercased().hasSuffix(".bib") ? BibTeXReader.read(file) : CSLJSONReader.read(file)
+        imported[file.relativePath] = (file.bytes, read)
+        return read
+    }
+
     /// The statuses the Retraction Watch file at `relative` (in the content folder `base`)
     /// gives the sources `each` names: read again only when the file or those sources (their
     /// `RetractionWatch.digest`) changed since this cache, or the last run's `memo`, read it.
@@ -146,11 +157,13 @@ package struct PageCache: Sendable {
     /// the settings, the day, the bibliography or the sources' statuses changed since.
     mutating func assemble(
         settings: SiteSettings, today: Day, bibliography: SourceFile?, references: [LocatedReference],
-        results: [PageResult], attachments: [String], statuses: RetractionWatch.Statuses = .init()
+        results: [PageResult], attachments: [String], statuses: RetractionWatch.Statuses = .init(),
+        imported: [SourceFile] = []
     ) -> Site {
+        let bibliographies = [bibliography?.bytes] + imported.map(\.bytes)
         var previous: [String: SitePage] = [:]
         if let assembled, assembled.settings == settings, assembled.today == today,
-            assembled.bibliography == bibliography?.bytes, assembled.statuses == statuses
+            assembled.bibliography == bibliographies, assembled.statuses == statuses
         {
             previous = assembled.pages
         }
@@ -168,7 +181,7 @@ package struct PageCache: Sendable {
             pages: slots, attachments: attachments)
         var pages: [String: SitePage] = [:]
         for page in site.pages { pages[page.result.relativePath] = page }
-        assembled = (settings, today, bibliography?.bytes, statuses, pages)
+        assembled = (settings, today, bibliographies, statuses, pages)
         return site
     }
 }

@@ -215,12 +215,18 @@ enum SiteChecks {
     /// A key the bibliography lists twice.
     static func bibliographyDuplicates(_ site: Site) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        var seen: Set<String> = []
-        for located in site.bibliographyOrder where !seen.insert(located.reference.id).inserted {
+        var first: [String: LocatedReference] = [:]
+        for located in site.bibliographyOrder {
+            guard let earlier = first[located.reference.id] else {
+                first[located.reference.id] = located
+                continue
+            }
+            // Beside bibliography.yaml there may be reference managers' files: say which.
+            let place = earlier.file == located.file ? "" : " (first in \(earlier.file):\(earlier.position.line))"
             diagnostics.append(
                 Diagnostic(
                     file: located.file, position: located.position, rule: .duplicateReference,
-                    message: "reference '\(located.reference.id)' is listed twice in the bibliography"))
+                    message: "reference '\(located.reference.id)' is listed twice in the bibliography\(place)"))
         }
         return diagnostics
     }

@@ -20,6 +20,7 @@ enum SiteSettingsDecoder {
                 allowed: [
                     "title", "base_url", "language", "disclaimer", "review", "publish", "citations", "editorial_policy",
                     "review_board", "edit_url", "audiences", "audience_prompt", "sources", "evidence",
+                    "bibliography",
                 ])
         else { return (settings, reader.diagnostics, [:]) }
         let positions = f.mapValues { reader.position($0) }
@@ -66,6 +67,7 @@ enum SiteSettingsDecoder {
                 ?? settings.retractedSeverity
         }
         if let node = f["evidence"] { settings.evidence = evidence(node, reader: &reader) }
+        if let node = f["bibliography"] { settings.bibliographyFiles = bibliographyFiles(node, reader: &reader) }
         if let node = f["review"],
             let review = reader.mapping(node, "review", allowed: ["max_age_days", "dashboard", "due_soon_days"])
         {
@@ -154,5 +156,29 @@ enum SiteSettingsDecoder {
             return ReviewStatus.allCases
         }
         return sequence.compactMap { reader.choice($0, field, as: ReviewStatus.self) }
+    }
+
+    /// `bibliography: [library.bib, zotero.json]`: paths inside the content folder, each ending
+    /// in `.bib` or `.json` (which says how it is read).
+    static func bibliographyFiles(_ node: Node, reader: inout YAMLReader) -> [String] {
+        var paths: [String] = []
+        let items: [Node]
+        if case .sequence(let sequence) = node { items = Array(sequence) } else { items = [node] }
+        for item in items {
+            guard let path = reader.string(item, "bibliography") else { continue }
+            let lower = path.lowercased()
+            if path.isEmpty || path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+                reader.report(item, "'bibliography' must list paths inside the content folder, such as library.bib")
+            } else if !(lower.hasSuffix(".bib") || lower.hasSuffix(".json")) {
+                reader.report(
+                    item, "'\(path)' is neither a BibTeX file (.bib) nor a CSL-JSON file (.json)",
+                    hint: "export the library from the reference manager as BibTeX or as CSL JSON")
+            } else if paths.contains(path) {
+                reader.report(item, "'\(path)' is listed twice under 'bibliography'")
+            } else {
+                paths.append(path)
+            }
+        }
+        return paths
     }
 }

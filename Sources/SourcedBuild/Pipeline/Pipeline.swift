@@ -164,7 +164,11 @@ package enum Pipeline {
         let cacheProblem = store?.saveIfWritable()
         let decoded = await decoding.value
         cache.remember(bibliography: tree.bibliography, decoded)
-        let (bibliography, bibliographyDiagnostics) = decoded
+        let (imports, importDiagnostics) = try importedBibliographies(
+            settings, tree: tree, content: content, cache: &cache, position: settingsPositions["bibliography"])
+        let reads = imports.map { cache.imported($0) }
+        let bibliography = decoded.0 + reads.flatMap(\.0)
+        let bibliographyDiagnostics = decoded.1 + importDiagnostics + reads.flatMap(\.1)
         let (statuses, statusDiagnostics) = try retractions(
             settings, tree: tree, content: content, cache: &cache,
             cited: { body in
@@ -173,8 +177,11 @@ package enum Pipeline {
             }, position: settingsPositions["sources"], store: store)
         var site = cache.assemble(
             settings: settings, today: today, bibliography: tree.bibliography, references: bibliography,
-            results: results, attachments: tree.attachments.filter { $0 != settings.retractionsPath },
-            statuses: statuses)
+            results: results,
+            attachments: tree.attachments.filter {
+                $0 != settings.retractionsPath && !settings.bibliographyFiles.contains($0)
+            },
+            statuses: statuses, imported: imports)
         if let file = tree.siteSettings {
             site.disclaimer = PageParser.disclaimer(
                 settings, file: file.path, position: settingsPositions["disclaimer"] ?? .init(line: 1, column: 1))
@@ -188,6 +195,32 @@ package enum Pipeline {
         let outcome = CheckOutcome(
             diagnostics: Array(Set(diagnostics)).sorted(), pageCount: tree.pages.count, cacheProblem: cacheProblem)
         return (site, outcome)
+    }
+
+    /// The files `site.yaml`'s `bibliography:` names, read from the content folder; a name that
+    /// is not a file there is reported at the setting.
+    static func importedBibliographies(
+        _ settings: SiteSettings, tree: ContentTree, content: String, cache: inout PageCache, position: TextPosition?
+    ) throws -> ([SourceFile], [Diagnostic]) {
+        var files: [SourceFile] = []
+        var diagnostics: [Diagnostic] = []
+        let base = ContentLoader.folder(content)
+        for path in settings.bibliographyFiles {
+            guard tree.attachments.contains(path) else {
+                diagnostics.append(
+                    Diagnostic(
+                        file: tree.siteSettings?.path ?? "site.yaml", position: position ?? .init(line: 1, column: 1),
+                        rule: .invalidReference,
+                        message: "'bibliography' names '\(path)', which is not a file in the content folder",
+                        hint: "export the library into the content folder and give its path from there"))
+                continue
+            }
+            files.append(
+                try stage(.loading, ContentLoader.displayPath(path, in: base)) {
+                    try ContentLoader.read(path, in: base)
+                })
+        }
+        return (files, diagnostics)
     }
 
     /// What `site.yaml`'s `sources.retractions` (the Retraction Watch data) says of the sources

@@ -153,25 +153,38 @@ struct Feeds {
                         }
                     }
                 ),
-                ("container-title", r.container.map { v in { $0.string(v) } }),
+                // A book's container is its publisher, which styles print as such.
+                ("container-title", r.type == .book ? nil : r.container.map { v in { $0.string(v) } }),
+                ("genre", Self.cslGenre(r.type).map { v in { $0.string(v) } }),
                 ("id", { $0.string(entry.id) }),
                 ("issued", year.map { y in { $0.raw("{\"date-parts\":[[\(y)]]}") } }),
                 ("page", r.pages.map { v in { $0.string(v) } }),
+                ("publisher", r.type == .book ? r.container.map { v in { $0.string(v) } } : nil),
                 ("title", { $0.string(r.title) }),
-                ("type", { $0.string(Self.cslType(r.type)) }),
+                ("type", { $0.string(Self.cslType(r.type, inJournal: r.container != nil)) }),
                 ("volume", r.volume.map { v in { $0.string(v) } }),
             ])
         }
         return json.bytes
     }
 
-    private static func cslType(_ kind: Reference.Kind) -> String {
+    /// A guideline published in a journal is a journal article to every style (as a report, AMA
+    /// drops its journal); its genre says it is a guideline, and reading the file back gives one.
+    private static func cslType(_ kind: Reference.Kind, inJournal: Bool) -> String {
         switch kind {
-        case .guideline: "report"
+        case .guideline: inJournal ? "article-journal" : "report"
         case .research, .review: "article-journal"
         case .book: "book"
         case .web: "webpage"
         case .other: "document"
+        }
+    }
+
+    private static func cslGenre(_ kind: Reference.Kind) -> String? {
+        switch kind {
+        case .guideline: "Guideline"
+        case .review: "Review"
+        default: nil
         }
     }
 
