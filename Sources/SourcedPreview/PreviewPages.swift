@@ -63,7 +63,7 @@ enum PreviewPages {
                 <span class="rule">[\(d.rule.rawValue)]</span></p>
                 <p class="message">\(d.message.htmlEscaped)</p>\
                 \(d.hint.map { "<p class=\"hint\">\($0.htmlEscaped)</p>" } ?? "")
-                <pre>\(source.replacingOccurrences(of: "\r", with: "").htmlEscaped)\n\(caret)</pre></li>
+                <pre tabindex="0">\(source.replacingOccurrences(of: "\r", with: "").htmlEscaped)\n\(caret)</pre></li>
 
                 """
         }
@@ -81,8 +81,8 @@ enum PreviewPages {
             .where{margin:0;color:#a3abbd}.rule{color:#a3abbd}.message{margin:.25rem 0;font-weight:600}
             .hint{margin:.25rem 0;color:#a3d9ff}pre{background:#12141a;padding:.6rem;overflow:auto;margin:.5rem 0 0}
             </style></head>
-            <body><main id="sourced-error-overlay" role="alert">
-            <h1>\(count) error\(count == 1 ? "" : "s") in the content</h1>
+            <body><main id="sourced-error-overlay">
+            <h1 role="alert">\(count) error\(count == 1 ? "" : "s") in the content</h1>
             <p>The preview shows the site again as soon as they are fixed.</p>
             <ol>
             \(items)</ol>

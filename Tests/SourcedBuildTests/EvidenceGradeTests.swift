@@ -60,7 +60,7 @@ import Testing
         let page = try #require(site.read("Public/topics/a/index.html"))
         #expect(
             page.contains(
-                #"<span class="evidence-grade" data-grade="1D" tabindex="0" aria-label="Grade 1D: Strong recommendation, very low-quality evidence"><span class="grade-name" aria-hidden="true">1D</span><span class="grade-meaning" aria-hidden="true">Strong recommendation, very low-quality evidence</span></span>.</p>"#
+                #"<span class="evidence-grade" data-grade="1D" tabindex="0" role="note" aria-label="Grade 1D: Strong recommendation, very low-quality evidence"><span class="grade-name" aria-hidden="true">1D</span><span class="grade-meaning" aria-hidden="true">Strong recommendation, very low-quality evidence</span></span>.</p>"#
             ))
         // In a table cell too; the meaning escaped.
         #expect(

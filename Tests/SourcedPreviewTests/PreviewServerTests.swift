@@ -118,7 +118,9 @@ import Testing
                 #expect(body.contains("id=\"sourced-error-overlay\""))
                 #expect(body.contains("\(page.path):5:6"))
                 #expect(body.contains("unknown citation key &#39;nope&#39;"))
-                #expect(body.contains("<pre>See [@nope] here.\n     ^</pre>"))
+                #expect(body.contains("<pre tabindex=\"0\">See [@nope] here.\n     ^</pre>"))
+                // The excerpt scrolls by keyboard; the heading, not the whole page, is announced.
+                #expect(body.contains("<main id=\"sourced-error-overlay\">") && body.contains("<h1 role=\"alert\">"))
                 #expect(body.contains("/__sourced/reload.js"))
                 #expect(!body.contains("Topic A"))
             }
