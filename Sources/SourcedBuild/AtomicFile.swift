@@ -1,3 +1,4 @@
+import CSystemCalls
 import Foundation
 
 #if canImport(Glibc)
@@ -51,5 +52,46 @@ enum AtomicFile {
         try replace(path, keepsPermissions: keepsPermissions) { descriptor in
             bytes.withUnsafeBytes { DescriptorIO.writeAll(descriptor, $0) }
         }
+    }
+
+    /// Replaces `path` with `bytes` only while it still holds `expected` (compare-and-swap on
+    /// its bytes, for `approve`, whose edit is made from what it checked): compared just before
+    /// the new file goes in, and again after, on the file swapped out (the new one goes in by
+    /// exchange, `renameat2`'s `RENAME_EXCHANGE`, where the file system has it). If a save landed
+    /// in between, the exchange is undone, so the save stands. False when the file had changed.
+    static func replace(
+        _ path: String, bytes: [UInt8], ifStill expected: [UInt8], keepsPermissions: Bool = false
+    ) throws(Failure) -> Bool {
+        func holdsExpected(_ file: String) -> Bool {
+            FileManager.default.contents(atPath: file).map { Array($0) == expected } ?? false
+        }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let temporary = "\(folder).\(name).\(getpid()).sourced-cas"
+        var mode: mode_t = 0o644
+        var existing = stat()
+        if keepsPermissions, stat(path, &existing) == 0 { mode = existing.st_mode & 0o7777 }
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(path: temporary, errno: errno) }
+        let written = bytes.withUnsafeBytes { DescriptorIO.writeAll(descriptor, $0) }
+        let problem = written ? nil : errno
+        if keepsPermissions { fchmod(descriptor, mode) }
+        guard close(descriptor) == 0, problem == nil else {
+            let failure = Failure(path: path, errno: problem ?? errno)
+            unlink(temporary)
+            throw failure
+        }
+        defer { unlink(temporary) }
+        guard holdsExpected(path) else { return false }
+        if sourced_exchange_paths(temporary, path) == 0 {
+            // `temporary` now names the file that was in place: was it still the one checked?
+            if holdsExpected(temporary) { return true }
+            _ = sourced_exchange_paths(temporary, path)
+            return false
+        }
+        guard rename(temporary, path) == 0 else { throw Failure(path: path, errno: errno) }
+        return true
     }
 }

@@ -36,15 +36,24 @@ extension Pipeline {
         guard own.errorCount == 0 else {
             return ApprovalOutcome(diagnostics: own, approved: false, fingerprint: nil)
         }
-        guard let data = FileManager.default.contents(atPath: target.file) else {
+        // The edit is made from the bytes the check read, and goes in only while the file still
+        // holds them: a save since then is never overwritten, nor approved unread.
+        guard let checked = cache.tree?.tree.pages.first(where: { $0.path == target.file })?.bytes else {
             throw StageFailure(.review, path: target.file, reason: "cannot read '\(target.file)'")
         }
+        let data = Data(checked)
         let edited = try stage(.review, target.file) {
             var editor = try FrontMatterEditor(Array(data))
             try editor.approve(reviewer: reviewer, date: today, fingerprint: target.fingerprint)
             return editor.bytes
         }
-        try writeReplacing(target.file, Data(edited))
+        guard try writeReplacing(target.file, Data(edited), ifStill: checked) else {
+            throw StageFailure(
+                .review, path: target.file,
+                reason:
+                    "'\(target.file)' changed while it was being checked (saved in an editor?); nothing was written: run approve again to review what it holds now"
+            )
+        }
         let remaining = own.filter { $0.rule != .changedSinceApproval && $0.rule != .reviewOverdue }
         return ApprovalOutcome(diagnostics: remaining, approved: true, fingerprint: target.fingerprint)
     }
@@ -54,10 +63,11 @@ extension Pipeline {
         path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
     }
 
-    /// Writes beside the file and renames over it, so a crash never leaves half a page.
-    private static func writeReplacing(_ path: String, _ data: Data) throws {
+    /// Writes beside the file and swaps it in, so a crash never leaves half a page; false when
+    /// the file no longer holds `expected`.
+    private static func writeReplacing(_ path: String, _ data: Data, ifStill expected: [UInt8]) throws -> Bool {
         do {
-            try AtomicFile.replace(path, bytes: Array(data), keepsPermissions: true)
+            return try AtomicFile.replace(path, bytes: Array(data), ifStill: expected, keepsPermissions: true)
         } catch {
             throw StageFailure(.review, path: path, reason: "cannot replace '\(path)': \(error.reason)")
         }

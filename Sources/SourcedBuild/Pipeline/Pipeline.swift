@@ -57,6 +57,10 @@ package enum Pipeline {
         store: ResultStore? = nil
     ) async throws -> BuildOutcome {
         let templateSet = try stage(.rendering, templates) { try TemplateSet(directory: templates) }
+        // Held until this build has swapped its site in (or failed): a second build into the
+        // same folder is refused, naming this one's process.
+        let lock = try stage(.output, output) { try OutputLock(output: output) }
+        defer { withExtendedLifetime(lock) {} }
         // Reading the whole output folder (10,000 pages: about 0.2 s) runs while the pages are parsed.
         let replaceable = Task { try stage(.output, output) { try OutputWriter.checkReplaceable(output) } }
         // The cache (every page's source bytes among it) goes before rendering starts.

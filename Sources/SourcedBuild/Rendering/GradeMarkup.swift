@@ -14,7 +14,8 @@ enum GradeMarkup {
     static func html(_ grade: Grade) -> String {
         let name = grade.name.htmlEscaped
         let label = grade.meaning.isEmpty ? "Grade \(name)" : "Grade \(name): \(grade.meaning.htmlEscaped)"
-        var html = "<span class=\"evidence-grade\" data-grade=\"\(name)\" tabindex=\"0\" role=\"note\" aria-label=\"\(label)\">"
+        var html = "<span class=\"evidence-grade\" data-grade=\"\(name)\" tabindex=\"0\" role=\"note\""
+        html += " aria-label=\"\(label)\">"
         html += "<span class=\"grade-name\" aria-hidden=\"true\">\(name)</span>"
         if !grade.meaning.isEmpty {
             html += "<span class=\"grade-meaning\" aria-hidden=\"true\">\(grade.meaning.htmlEscaped)</span>"
