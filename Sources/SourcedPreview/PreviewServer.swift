@@ -107,6 +107,7 @@ package enum PreviewServer {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let router = Router()
+        router.add(middleware: HostCheck(listening: host))
         router.get(RouterPath(PreviewPages.eventsPath)) { _, _ in await events(state) }
         router.get(RouterPath(PreviewPages.scriptPath)) { _, _ in
             Response(
@@ -194,5 +195,37 @@ package enum PreviewServer {
                 }
                 try await writer.finish(nil)
             })
+    }
+}
+
+/// Refuses a request whose `Host` does not name the loopback address the preview listens on:
+/// a page on another site that points its own domain at 127.0.0.1 (DNS rebinding) would
+/// otherwise read the preview, drafts and all, as same-origin. Any port is let through (the
+/// name is what a rebinding changes), as are `localhost` and the `--host` given.
+struct HostCheck<Context: RequestContext>: RouterMiddleware {
+    let allowed: Set<String>
+
+    init(listening host: String) {
+        allowed = ["127.0.0.1", "localhost", "[::1]", Self.name(host.lowercased())]
+    }
+
+    /// `Host`'s name without its port: `127.0.0.1:8080` is `127.0.0.1`, `[::1]:80` is `[::1]`.
+    static func name(_ authority: String) -> String {
+        if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[...end]) }
+        return String(authority.split(separator: ":", maxSplits: 1).first ?? "")
+    }
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let authority = request.head.authority, allowed.contains(Self.name(authority.lowercased())) else {
+            var fields = HTTPFields()
+            fields[.contentType] = "text/plain; charset=utf-8"
+            fields[.cacheControl] = "no-store"
+            return Response(
+                status: .misdirectedRequest, headers: fields,
+                body: .init(byteBuffer: ByteBuffer(string: "This preview answers only to its loopback address.\n")))
+        }
+        return try await next(request, context)
     }
 }

@@ -20,8 +20,9 @@ struct LoopbackResponse: Sendable {
 struct LoopbackClient: Sendable {
     var port: Int
 
-    func get(_ target: String) async throws -> LoopbackResponse {
-        let request = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+    func get(_ target: String, host: String? = nil) async throws -> LoopbackResponse {
+        let host = host ?? "127.0.0.1:\(port)"
+        let request = "GET \(target) HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n"
         let port = port
         let raw = try await withCheckedThrowingContinuation { (done: CheckedContinuation<[UInt8], any Error>) in
             Thread.detachNewThread { done.resume(with: Result { try Self.exchange(Array(request.utf8), port: port) }) }

@@ -97,6 +97,20 @@ import Testing
         }
     }
 
+    /// DNS rebinding: a page on another site that points its name at 127.0.0.1 reads nothing.
+    @Test func onlyRequestsForTheLoopbackNameAreAnswered() async throws {
+        try await withServer(PreviewState(snapshot())) { client in
+            for host in ["attacker.example", "attacker.example:\(client.port)", "127.0.0.1.attacker.example", ""] {
+                let response = try await client.get("/topics/a/", host: host)
+                #expect(response.status == 421, "\(host)")
+                #expect(!response.body.contains("Topic A"), "\(host)")
+            }
+            for host in ["127.0.0.1:\(client.port)", "localhost:\(client.port)", "LOCALHOST", "[::1]:\(client.port)"] {
+                #expect(try await client.get("/topics/a/", host: host).status == 200, "\(host)")
+            }
+        }
+    }
+
     @Test func aRootPathFromBaseURLIsHonoured() async throws {
         try await withServer(PreviewState(snapshot(root: "/docs/"))) { client in
             try #expect(await client.get("/docs/topics/a/").status == 200)
