@@ -24,6 +24,23 @@ struct Check: AsyncParsableCommand {
     @Argument(help: "Report only these pages' diagnostics (the whole site is still checked).")
     var pages: [String] = []
 
+    /// A page that names no page file would report nothing and pass: a CI job checking a
+    /// renamed page would never notice (issue #17 item 3).
+    func validate() throws {
+        let content = Pipeline.normalisedPath(options.content)
+        for page in pages {
+            let path = Pipeline.normalisedPath(page)
+            var isFolder: ObjCBool = false
+            guard content.isEmpty || path.hasPrefix(content + "/"), path.hasSuffix(".md"),
+                FileManager.default.fileExists(atPath: page, isDirectory: &isFolder), !isFolder.boolValue
+            else {
+                throw ValidationError(
+                    "'\(page)' matches no page in '\(options.content)'; give a page's path as diagnostics print it, such as \(options.content)/topics/a.md"
+                )
+            }
+        }
+    }
+
     func run() async throws {
         let outcome: CheckOutcome
         // check writes nothing unless told where (SPEC §5).

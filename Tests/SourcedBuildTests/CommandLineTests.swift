@@ -8,6 +8,21 @@ import Testing
 @Suite struct CommandLineTests {
     static let page = "---\ntitle: T\nreview:\n  status: draft\n---\n\nUncited claim.\n"
 
+    /// `check topics/x.md` (not as diagnostics print it, or a page since renamed) used to report
+    /// "0 errors" and pass.
+    @Test func aPageNameThatMatchesNoPageIsAUsageError() throws {
+        let site = try TempSite(["Content/site.yaml": "title: T\n", "Content/topics/a.md": Self.page])
+        for name in ["topics/a.md", "Content/topics/x.md", "Content/topics", "Content/site.yaml"] {
+            let result = try site.run(["check", "--templates", templatesPath, name])
+            #expect(result.status == 64, "\(name)")
+            #expect(
+                result.stderr.hasPrefix("sourced: error: '\(name)' matches no page in 'Content'; give a page's path"),
+                "\(result.stderr)")
+        }
+        let named = try site.run(["check", "--templates", templatesPath, "./Content//topics/a.md"])
+        #expect(named.status == 1 && named.stdout.contains("Content/topics/a.md:7:1"), "\(named.stdout)")
+    }
+
     @Test func versionNamesTheProgramAndItsMarkdownLibrary() throws {
         let result = try TempSite([:]).run(["--version"])
         #expect(result.status == 0)
