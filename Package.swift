@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // BibTeX and BibLaTeX bibliographies, parsed by btparse (Text::BibTeX's C library).
         .systemLibrary(name: "CBTParse", providers: [.apt(["libbtparse-dev"])]),
+        // btparse ends the process on some malformed input; this catches that (see its header).
+        .target(name: "CBTParseGuard", dependencies: ["CBTParse"]),
         .target(name: "SourcedMarkdown", dependencies: ["CCMarkGFM", "SourcedCore"]),
         .target(name: "SourcedCore"),
         // Linux calls Swift's Glibc module does not declare (renameat2's atomic exchange).
@@ -45,6 +47,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 "CLibCrypto",
                 "CBTParse",
+                "CBTParseGuard",
                 .product(name: "CSV", package: "CSV.swift"),
             ]
         ),
@@ -86,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SourcedBuildTests",
-            dependencies: ["SourcedBuild", "sourced"],
+            dependencies: ["SourcedBuild", "sourced", "sourced-fuzz"],
             exclude: ["Golden", "Fixtures"]
         ),
     ]

@@ -14,15 +14,42 @@ import Testing
         return names.filter { !$0.hasPrefix(".") }.sorted().map { folder.appendingPathComponent($0) }
     }
 
+    /// Replayed by the `sourced-fuzz` binary, a process of its own: an input on which btparse
+    /// gives up leaves it unusable for the rest of its process, which must not be the tests'.
     @Test(arguments: FuzzTargets.names)
     func everyCrashFoundIsReplayed(_ target: String) throws {
-        // A crash would end the test process; reaching the end is the check.
-        var replayed = 0
-        for input in Self.inputs(target) {
-            FuzzTargets.run(target, Array(try Data(contentsOf: input)))
-            replayed += 1
-        }
-        #expect(replayed == Self.inputs(target).count)
+        let inputs = Self.inputs(target)
+        let replayer = try sourcedBinary().deletingLastPathComponent().appendingPathComponent("sourced-fuzz")
+        let process = Process()
+        process.executableURL = replayer
+        process.arguments = [target] + inputs.map(\.path)
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(target): \(printed)")
+        // One line per input: every one was run to its end.
+        #expect(printed.split(separator: "\n").count == inputs.count, "\(printed)")
+    }
+
+    /// After btparse gives up on a file, the next .bib file in that process is reported, not read.
+    @Test func aFileTheParserGivesUpOnIsReportedAndTheNextIsNotRead() throws {
+        let folder = Self.fixtures.appendingPathComponent("bibliography")
+        let process = Process()
+        process.executableURL = try sourcedBinary().deletingLastPathComponent().appendingPathComponent("sourced-fuzz")
+        process.arguments = [
+            "bibliography", folder.appendingPathComponent("parser-gives-up.txt").path,
+            folder.appendingPathComponent("use-after-free-split-list.bib").path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(printed)")
+        #expect(printed.contains("parser-gives-up.txt: "), "\(printed)")
     }
 
     /// The targets run on the example content, the seed corpus `scripts/fuzz` starts from.

@@ -107,6 +107,15 @@ import Testing
         #expect(none.isEmpty && nul.first?.message.contains("NUL") == true)
     }
 
+    /// A file btparse gave up on before its end used to make the next file a fatal error that
+    /// ended the process ("you can't interleave calls across different files").
+    @Test func aFileAbandonedMidwayDoesNotStopTheNext() {
+        let (_, first) = BibTeXReader.read(file("a.bib", "- {id: a, title: A}\n- {id: b, title: B}\n"))
+        #expect(!first.isEmpty)
+        let (references, _) = BibTeXReader.read(file("b.bib", "@article{b, title = {B}}\n"))
+        #expect(references.map(\.reference.id) == ["b"])
+    }
+
     @Test func cslJSONItemsBecomeSourcesWithTheirLines() throws {
         let text = """
             [

@@ -1,4 +1,5 @@
 import CBTParse
+import CBTParseGuard
 import Foundation
 import SourcedCore
 import Synchronization
@@ -8,7 +9,14 @@ import Synchronization
 /// btparse keeps its state in globals and prints its errors on stderr, so one file is parsed at
 /// a time, with stderr caught, and each message becomes a diagnostic at its line.
 enum BibTeXReader {
-    private static let lock = Mutex(false)
+    /// btparse's state: started, and the file it stopped on, if it ever did (after which its
+    /// globals are not to be trusted, so no more BibTeX is read in this process).
+    private struct State {
+        var started = false
+        var stoppedOn: String?
+    }
+
+    private static let lock = Mutex(State())
 
     static func read(_ file: SourceFile) -> ([LocatedReference], [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
@@ -34,14 +42,28 @@ enum BibTeXReader {
                 ]
             )
         }
-        let (entries, messages) = lock.withLock { started in
-            if !started {
+        let (entries, messages) = lock.withLock { state -> ([ImportedSource], [Diagnostic]) in
+            if let stopped = state.stoppedOn {
+                return (
+                    [],
+                    [
+                        Diagnostic(
+                            file: file.path, position: .init(line: 1, column: 1), rule: .invalidReference,
+                            message:
+                                "not read: the BibTeX parser gave up on '\(stopped)' earlier in this run and cannot be trusted since",
+                            hint: "fix that file, then run again (restart sourced serve)")
+                    ]
+                )
+            }
+            if !state.started {
                 bt_initialize()
                 bt_set_stringopts(BTE_REGULAR, btshort(BTO_CONVERT | BTO_EXPAND | BTO_PASTE | BTO_COLLAPSE))
                 bt_set_stringopts(BTE_MACRODEF, btshort(BTO_CONVERT | BTO_EXPAND | BTO_PASTE))
-                started = true
+                state.started = true
             }
-            return parse(bytes, path: file.path)
+            let (entries, diagnostics, stopped) = parse(bytes, path: file.path)
+            if stopped { state.stoppedOn = file.path }
+            return (entries, diagnostics)
         }
         diagnostics += messages
         var references: [LocatedReference] = []
@@ -65,12 +87,21 @@ enum BibTeXReader {
     ]
 
     /// Parses under the lock: the entries, and btparse's messages about `path` as diagnostics.
-    private static func parse(_ bytes: [UInt8], path: String) -> ([ImportedSource], [Diagnostic]) {
+    private static func parse(_ bytes: [UInt8], path: String) -> ([ImportedSource], [Diagnostic], stopped: Bool) {
         // A file's @string macros are its own: none is left from another file or an earlier run.
         bt_delete_all_macros()
-        for (name, text) in months { bt_add_macro_text(strdup(name), strdup(text), nil, 0) }
+        // btparse copies both strings (strdup'd ones leaked: the fuzzer's leak check found it).
+        for (name, text) in months {
+            name.withCString { name in
+                text.withCString { text in
+                    bt_add_macro_text(
+                        UnsafeMutablePointer(mutating: name), UnsafeMutablePointer(mutating: text), nil, 0)
+                }
+            }
+        }
         var entries: [Entry] = []
         var failed: [Int] = []
+        var stopped: String?
         let caught = catchingStandardError {
             var copy = bytes
             copy.withUnsafeMutableBytes { buffer in
@@ -80,7 +111,26 @@ enum BibTeXReader {
                 // btparse keeps the name in every node it makes; it is freed with the stream.
                 let name = strdup(path)
                 defer { free(name) }
-                while let ast = bt_parse_entry(stream, name, 0, &ok) {
+                // btparse remembers the file it is in until a call finds that file already at its
+                // end: one it gave up on early (a syntax error at the end returns no entry before
+                // the end is seen) made the next file a fatal error ("you can't interleave calls
+                // across different files", then exit). So it is called until then, which also
+                // frees its lexer's buffer; a run of calls that return nothing is bounded.
+                var empty = 0
+                while empty < 64 {
+                    let atEnd = feof(stream) != 0
+                    var fatal: Int32 = 0
+                    let parsed = sourced_bt_parse_entry(stream, name, &ok, &fatal)
+                    if fatal != 0 {
+                        stopped = String(cString: sourced_bt_fatal_message())
+                        break
+                    }
+                    guard let ast = parsed else {
+                        if atEnd { break }
+                        empty += 1
+                        continue
+                    }
+                    empty = 0
                     defer { bt_free_ast(ast) }
                     let line = Int(ast.pointee.line)
                     guard ok != 0 else {
@@ -104,7 +154,8 @@ enum BibTeXReader {
                 }
             }
         }
-        var diagnostics = messages(caught, path: path)
+        // Once the parser gave up, the rest of what it printed is part of that, not for stderr.
+        var diagnostics = messages(caught, path: path, passingOn: stopped == nil)
         // An entry btparse gave up on without a message of its own is still reported.
         for line in failed where !diagnostics.contains(where: { $0.position.line >= line }) {
             diagnostics.append(
@@ -112,17 +163,26 @@ enum BibTeXReader {
                     file: path, position: .init(line: line, column: 1), rule: .invalidReference,
                     message: "this BibTeX entry is malformed and was skipped"))
         }
-        return (entries.map { source($0, path: path) }, diagnostics)
+        if let stopped {
+            // Where it stopped: after the last entry it gave, or its last message.
+            let line = max(entries.last?.line ?? 1, diagnostics.map(\.position.line).max() ?? 1)
+            diagnostics.append(
+                Diagnostic(
+                    file: path, position: .init(line: line, column: 1), rule: .invalidReference,
+                    message: "BibTeX: the parser gave up on this file (\(stopped)); the entries before it were read",
+                    hint: "look for an unbalanced brace or quote after this line, or export the library again"))
+        }
+        return (entries.map { source($0, path: path) }, diagnostics, stopped != nil)
     }
 
     /// btparse's messages (`lib.bib, line 11, syntax error: found "@book", expected …`) as
     /// diagnostics; anything else written to stderr meanwhile is passed on.
-    static func messages(_ text: String, path: String) -> [Diagnostic] {
+    static func messages(_ text: String, path: String, passingOn: Bool = true) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let prefix = "\(path), line "
             guard line.hasPrefix(prefix) else {
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                if passingOn { FileHandle.standardError.write(Data((line + "\n").utf8)) }
                 continue
             }
             let rest = line.dropFirst(prefix.count)
@@ -217,8 +277,13 @@ enum BibTeXReader {
     /// `Adrogué HJ`, `World Health Organization`, `van der Berg JP`: split by btparse.
     static func authors(_ raw: String) -> [String] {
         var names: [String] = []
+        // Both strings live through the call (a literal passed as a pointer would not: the
+        // fuzzer found that use after free).
         let split = raw.withCString { text in
-            bt_split_list(UnsafeMutablePointer(mutating: text), UnsafeMutablePointer(mutating: "and"), nil, 0, nil)
+            "and".withCString { delimiter in
+                bt_split_list(
+                    UnsafeMutablePointer(mutating: text), UnsafeMutablePointer(mutating: delimiter), nil, 0, nil)
+            }
         }
         guard let list = split else { return [] }
         defer { bt_free_list(list) }
