@@ -166,7 +166,10 @@ import Testing
         let build = try site.run(["build", "--templates", templatesPath])
         #expect(build.status == 0, "\(build.stderr)")
         let page = try #require(site.read("Public/topics/t/index.html"))
-        #expect(page.contains("A.") || page.contains(">A<"))
+        // Both sources, one from each file, in the page's reference list.
+        #expect(page.contains(#"<li id="ref-a" class="reference reference-research">"#))
+        #expect(page.contains(#"<span class="reference-title">A.</span> <i>J.</i> 2001."#), "\(page)")
+        #expect(page.contains(#"<li id="ref-z" class="reference"#))
         // The libraries are sources, not attachments to publish.
         #expect(!site.exists("Public/library.bib") && !site.exists("Public/zotero.json"))
     }

@@ -46,27 +46,19 @@ struct ImportedSource {
             report(position, "reference '\(id.value)' has no title", hint: "give the entry a title")
             return nil
         }
-        func checked(_ field: Field?, _ valid: (String) -> Bool, _ message: String, hint: String? = nil) -> String? {
+        /// The field normalised, or nil (reported) when malformed, as `bibliography.yaml`'s are.
+        func checked(_ field: Field?, _ identifier: ReferenceDecoder.Identifier) -> String? {
             guard let field else { return nil }
-            guard valid(field.value) else {
-                report(field.position, "reference '\(id.value)' \(message) '\(field.value)'", hint: hint)
+            let value = identifier.normalised(field.value)
+            if let problem = identifier.problem(id: id.value, value: value) {
+                report(field.position, problem.message, hint: problem.hint)
                 return nil
             }
-            return field.value
+            return value
         }
-        func normalised(_ field: Field?, _ form: (String) -> String) -> Field? {
-            field.map { Field(value: form($0.value), position: $0.position) }
-        }
-        let doi = checked(
-            normalised(doi, ReferenceDecoder.normalisedDOI), { ReferenceDecoder.isValidDOI($0) }, "has a malformed DOI",
-            hint: "a DOI looks like 10.1234/abc")
-        let pmid = checked(
-            normalised(pmid, ReferenceDecoder.normalisedPMID), ReferenceDecoder.isValidPMID, "has a malformed PMID",
-            hint: "a PMID is digits only")
-        let pmcid = checked(
-            normalised(pmcid, ReferenceDecoder.normalisedPMCID), ReferenceDecoder.isValidPMCID,
-            "has a malformed PMCID", hint: "such as PMC1234567")
-        let url = checked(url, { ReferenceDecoder.isValidWebURL($0) }, "has a URL that is not http or https:")
+        let (doi, pmid, pmcid, url) = (
+            checked(doi, .doi), checked(pmid, .pmid), checked(pmcid, .pmcid), checked(url, .url)
+        )
         let reference = Reference(
             id: id.value, type: type, title: title.value, authors: authors, container: container?.value,
             year: year?.value, volume: volume?.value, pages: pages?.value, doi: doi, pmid: pmid, pmcid: pmcid,

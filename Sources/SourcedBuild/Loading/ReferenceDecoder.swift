@@ -38,9 +38,9 @@ enum ReferenceDecoder {
             year: reader.string(f["year"], "year"),
             volume: reader.string(f["volume"], "volume"),
             pages: reader.string(f["pages"], "pages"),
-            doi: reader.string(f["doi"], "doi").map(normalisedDOI),
-            pmid: reader.string(f["pmid"], "pmid").map(normalisedPMID),
-            pmcid: reader.string(f["pmcid"], "pmcid").map(normalisedPMCID),
+            doi: reader.string(f["doi"], "doi").map(Identifier.doi.normalised),
+            pmid: reader.string(f["pmid"], "pmid").map(Identifier.pmid.normalised),
+            pmcid: reader.string(f["pmcid"], "pmcid").map(Identifier.pmcid.normalised),
             url: reader.string(f["url"], "url"))
         validateIdentifiers(&reference, f, reader: &reader)
         reference.status = status(f, id: id, reader: &reader)
@@ -98,31 +98,75 @@ enum ReferenceDecoder {
         return SourceStatus(kind: kind, date: date, note: note, noticeURL: notice, supersededBy: replacement)
     }
 
-    /// Malformed identifiers are reported and dropped, so no broken DOI or URL is published.
+    /// The identifier fields, checked alike by every reader of sources (`bibliography.yaml`, a
+    /// page's `references`, BibTeX, CSL-JSON): each is normalised, then dropped with a diagnostic
+    /// when malformed, so no broken DOI or URL is published.
+    enum Identifier: CaseIterable {
+        case doi, pmid, pmcid, url
+
+        var field: String {
+            switch self {
+            case .doi: "doi"
+            case .pmid: "pmid"
+            case .pmcid: "pmcid"
+            case .url: "url"
+            }
+        }
+
+        func normalised(_ text: String) -> String {
+            switch self {
+            case .doi: normalisedDOI(text)
+            case .pmid: normalisedPMID(text)
+            case .pmcid: normalisedPMCID(text)
+            case .url: text
+            }
+        }
+
+        /// What is wrong with a normalised `value` of source `id`; nil when it is well formed.
+        func problem(id: String, value: String) -> (message: String, hint: String?)? {
+            switch self {
+            case .doi:
+                isValidDOI(value)
+                    ? nil
+                    : (
+                        "reference '\(id)' has a malformed DOI '\(value)'",
+                        "a DOI looks like 10.1234/abc (https://doi.org/ or doi: before it is fine)"
+                    )
+            case .pmid:
+                isValidPMID(value)
+                    ? nil : ("reference '\(id)' has a malformed PMID '\(value)'", "a PMID is digits only")
+            case .pmcid:
+                isValidPMCID(value)
+                    ? nil
+                    : (
+                        "reference '\(id)' has a malformed PMCID '\(value)'",
+                        "a PMCID is PMC and digits, such as PMC1234567"
+                    )
+            case .url:
+                isValidWebURL(value) ? nil : ("reference '\(id)' has a URL that is not http or https: '\(value)'", nil)
+            }
+        }
+    }
+
     private static func validateIdentifiers(_ r: inout Reference, _ f: [String: Node], reader: inout YAMLReader) {
-        if let doi = r.doi, !isValidDOI(doi) {
-            reader.report(
-                f["doi"]!, "reference '\(r.id)' has a malformed DOI '\(doi)'", rule: .invalidReference,
-                hint: "a DOI looks like 10.1234/abc (https://doi.org/ or doi: before it is fine)")
-            r.doi = nil
-        }
-        if let pmid = r.pmid, !isValidPMID(pmid) {
-            reader.report(
-                f["pmid"]!, "reference '\(r.id)' has a malformed PMID '\(pmid)'", rule: .invalidReference,
-                hint: "a PMID is digits only")
-            r.pmid = nil
-        }
-        if let pmcid = r.pmcid, !isValidPMCID(pmcid) {
-            reader.report(
-                f["pmcid"]!, "reference '\(r.id)' has a malformed PMCID '\(pmcid)'", rule: .invalidReference,
-                hint: "a PMCID is PMC and digits, such as PMC1234567")
-            r.pmcid = nil
-        }
-        if let url = r.url, !isValidWebURL(url) {
-            reader.report(
-                f["url"]!, "reference '\(r.id)' has a URL that is not http or https: '\(url)'",
-                rule: .invalidReference)
-            r.url = nil
+        for identifier in Identifier.allCases {
+            let value: String? =
+                switch identifier {
+                case .doi: r.doi
+                case .pmid: r.pmid
+                case .pmcid: r.pmcid
+                case .url: r.url
+                }
+            guard let value, let node = f[identifier.field],
+                let problem = identifier.problem(id: r.id, value: value)
+            else { continue }
+            reader.report(node, problem.message, rule: .invalidReference, hint: problem.hint)
+            switch identifier {
+            case .doi: r.doi = nil
+            case .pmid: r.pmid = nil
+            case .pmcid: r.pmcid = nil
+            case .url: r.url = nil
+            }
         }
     }
 
